@@ -1,0 +1,8 @@
+"""Where the project's data and shipped model live (the repository is installed in editable mode)."""
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = ROOT / "data"
+SEEDS_DIR = DATA_DIR / "seeds"
+GOLD_DIR = DATA_DIR / "gold"
+MODEL_DIR = ROOT / "model" / "checkpoint"

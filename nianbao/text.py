@@ -1,0 +1,109 @@
+"""Bytes -> text -> normalised text, keeping a map from every normalised character to the reader's text.
+
+Parsers (rules and model) read ``Document.norm``: digits and brackets at half width, traditional
+characters simplified, stray converter markers such as ``[bookmark: _GoBack]`` removed.  Every output
+offset is mapped back through ``Document.offsets`` so that ``start``/``end`` point into ``Document.text``,
+the text the user has.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import charset_normalizer
+import opencc
+
+from nianbao.errors import InputError
+from nianbao.schema import load_schema
+
+# Characters that carry nothing for parsing: BOM, zero-width spaces and joiners, carriage returns.
+_DROPPED = {"\ufeff", "\u200b", "\u200c", "\u200d", "\u2060", "\r"}
+
+
+@dataclass
+class Document:
+    """A report as the parsers see it."""
+
+    source: str
+    text: str  # what the reader produced (the decoded file, or text extracted from HTML/DOCX/PDF)
+    norm: str  # the normalised text the parsers read
+    offsets: list[int]  # offsets[i] = index in ``text`` of ``norm[i]``; one extra entry = len(text)
+
+    def text_span(self, start: int, end: int) -> tuple[int, int]:
+        """The span of ``text`` that produced ``norm[start:end]``."""
+        if end <= start:
+            return self.offsets[start], self.offsets[start]
+        return self.offsets[start], self.offsets[end - 1] + 1
+
+
+@lru_cache(maxsize=1)
+def _traditional_to_simplified() -> dict[str, str]:
+    """Single-character traditional -> simplified table from OpenCC's dictionary (1:1, so offsets survive)."""
+    path = Path(opencc.__file__).parent / "dictionary" / "TSCharacters.txt"
+    table = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        parts = line.split()
+        if len(parts) >= 2 and len(parts[0]) == 1 and len(parts[1]) == 1:
+            table[parts[0]] = parts[1]
+    return table
+
+
+@lru_cache(maxsize=None)
+def _normalise_char(char: str) -> str:
+    if char in _DROPPED:
+        return ""
+    char = unicodedata.normalize("NFKC", char)
+    if len(char) == 1:
+        char = _traditional_to_simplified().get(char, char)
+        if char == "\u3000" or char == "\xa0":
+            char = " "
+    return char
+
+
+@lru_cache(maxsize=1)
+def _stray_markers() -> re.Pattern:
+    return re.compile("|".join(load_schema()["stray_markers"]))
+
+
+def normalise(source: str, text: str) -> Document:
+    """Build the normalised view of ``text`` with its offset map."""
+    dropped = bytearray(len(text))
+    for match in _stray_markers().finditer(text):
+        dropped[match.start():match.end()] = b"\x01" * (match.end() - match.start())
+    pieces, offsets = [], []
+    for index, char in enumerate(text):
+        if dropped[index]:
+            continue
+        out = _normalise_char(char)
+        pieces.append(out)
+        offsets.extend([index] * len(out))
+    offsets.append(len(text))
+    return Document(source, text, "".join(pieces), offsets)
+
+
+def decode(source: str, data: bytes) -> str:
+    """Decode a text file of unknown encoding (UTF-8 with or without BOM, GB18030/GBK, UTF-16, Big5...)."""
+    if not data.strip():
+        raise InputError(source, "the file is empty")
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    best = charset_normalizer.from_bytes(data).best()
+    if best is None:
+        raise InputError(source, "binary data, not text (no text encoding fits its bytes)")
+    encoding = best.encoding
+    if encoding in ("gb2312", "gbk"):  # GB18030 is the superset; decode with it to keep rare characters
+        encoding = "gb18030"
+    text = data.decode(encoding, errors="replace")
+    controls = sum(1 for char in text if unicodedata.category(char) == "Cc" and char not in "\t\n\r\f")
+    if "\x00" in text or controls > len(text) * 0.01:
+        raise InputError(source, f"binary data, not text ({controls} control characters in {len(text)})")
+    return text
