@@ -1,0 +1,42 @@
+"""The ``nianbao`` command: one subcommand per user task, each implemented by the folder that owns it.
+
+Each command module exposes ``add_arguments(parser)`` and ``run(args) -> int``; this file only wires
+them together, so a subcommand's options and behaviour live beside the code they drive.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from nianbao.errors import InputError
+
+# subcommand -> (module holding add_arguments/run, one-line help)
+COMMANDS = {
+    "parse": ("nianbao.batch", "parse reports into the canonical schema (one JSON record per report)"),
+    "evaluate": ("evaluate.command", "score parser output against hand-labelled gold files"),
+    "generate": ("training.corpus", "generate synthetic reports with gold and character spans"),
+    "train": ("training.command", "train or fine-tune the token-classification model"),
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="nianbao", description=__doc__.splitlines()[0])
+    subparsers = parser.add_subparsers(dest="command", required=True)
+    for name, (module_name, help_text) in COMMANDS.items():
+        sub = subparsers.add_parser(name, help=help_text, description=help_text)
+        sub.set_defaults(module_name=module_name)
+        importlib.import_module(module_name).add_arguments(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return importlib.import_module(args.module_name).run(args)
+    except InputError as error:
+        print(f"nianbao {args.command}: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"nianbao {args.command}: interrupted", file=sys.stderr)
+        return 130
