@@ -1,0 +1,222 @@
+"""``nianbao evaluate``: parse reports (or load saved outputs), pair them with gold files, print the figures.
+
+Examples::
+
+    nianbao evaluate --gold data/gold data/seeds
+    nianbao evaluate --gold data/gold --pred out/
+    nianbao evaluate --gold gen/gold gen/text --compare --html eval.html --json eval.json
+
+Pairing is by file stem: ``INPUT/<stem>.txt`` (or .html, .docx, .pdf) is scored against
+``GOLD_DIR/<stem>.json``.  Inputs without gold are listed and skipped; gold without input is ignored,
+so one gold folder serves any subset of reports.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from evaluate.report import Results, Unavailable, render_html, render_terminal, to_json
+from evaluate.scoring import Pair, score_reports
+from nianbao.errors import InputError
+
+MANIFEST_NAME = "manifest.jsonl"  # written by ``nianbao generate`` beside gold/: {"stem","style",...} a line
+DEFAULT_COMPARED = "rules,model,hybrid"
+PRED_SYSTEM_NAME = "predictions"  # the column name of saved outputs scored with --pred
+EMPTY_PREDICTION = {"template": None, "meta": {}, "fields": {}}  # what an input that could not be read scores as
+
+
+class UsageError(Exception):
+    """Arguments that cannot be evaluated (exit status 2, message without a traceback)."""
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("inputs", nargs="*", metavar="INPUT",
+                        help="report files or folders of reports to parse and score (not with --pred)")
+    parser.add_argument("--gold", required=True, metavar="GOLD_DIR", help="folder of gold files <stem>.json")
+    parser.add_argument("--pred", metavar="DIR", help="score saved outputs DIR/<stem>.json instead of parsing")
+    parser.add_argument("--system", default="hybrid", help="rules, model or hybrid (default: hybrid)")
+    parser.add_argument("--compare", action="store_true",
+                        help=f"score several systems side by side (default: {DEFAULT_COMPARED})")
+    parser.add_argument("--systems", default=DEFAULT_COMPARED, metavar="A,B,C",
+                        help="the systems --compare scores, comma-separated")
+    parser.add_argument("--json", metavar="FILE", help="also write the full results as JSON")
+    parser.add_argument("--html", metavar="FILE", help="also write the results as a self-contained HTML page")
+    parser.add_argument("--by-style", action="store_true",
+                        help=f"group figures by the style in {MANIFEST_NAME} (automatic when the file exists "
+                             "in GOLD_DIR or its parent)")
+    parser.add_argument("--max-mismatches", type=int, default=20, metavar="N",
+                        help="mismatches shown per system on the terminal (default: 20)")
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        results = evaluate(args)
+    except UsageError as error:
+        print(f"nianbao evaluate: {error}", file=sys.stderr)
+        return 2
+    sys.stdout.write(render_terminal(results, args.max_mismatches))
+    if args.json:
+        Path(args.json).write_text(json.dumps(to_json(results), ensure_ascii=False, indent=1) + "\n",
+                                   encoding="utf-8")
+    if args.html:
+        Path(args.html).write_text(render_html(results), encoding="utf-8")
+    return 0
+
+
+def evaluate(args: argparse.Namespace) -> Results:
+    """Check the arguments, score every requested system and gather the results."""
+    gold_dir = Path(args.gold)
+    if not gold_dir.is_dir():
+        raise UsageError(f"gold folder {gold_dir} does not exist")
+    if args.max_mismatches < 0:
+        raise UsageError(f"--max-mismatches must be 0 or more, not {args.max_mismatches}")
+    if bool(args.pred) == bool(args.inputs):
+        raise UsageError("give either INPUT files/folders to parse or --pred DIR of saved outputs, not both"
+                         if args.pred else "nothing to score: give INPUT files/folders or --pred DIR")
+    styles = read_styles(gold_dir, required=args.by_style)
+    grouped_by = "style" if styles is not None else None
+    if args.pred:
+        pairs, skipped = pairs_from_outputs(Path(args.pred), gold_dir, styles or {})
+        systems = {PRED_SYSTEM_NAME: score_reports(pairs)}
+        return Results(str(gold_dir), systems, skipped, grouped_by)
+
+    from nianbao.pipeline import SYSTEMS
+
+    names = [name.strip() for name in args.systems.split(",") if name.strip()] if args.compare else [args.system]
+    unknown = [name for name in names if name not in SYSTEMS]
+    if unknown or not names:
+        raise UsageError(f"unknown system {', '.join(unknown) or '(none)'}: expected {', '.join(SYSTEMS)}")
+    inputs, skipped = pair_inputs(expand_inputs(args.inputs), gold_dir)
+    systems = {name: system_unavailable(name) for name in names}
+    runnable = [name for name in names if systems[name] is None]
+    if not runnable:
+        raise UsageError("; ".join(f"system {name} cannot run: {systems[name].reason}" for name in names))
+    pairs = parse_inputs(inputs, runnable, styles or {})
+    for name in runnable:
+        systems[name] = score_reports(pairs[name])
+    return Results(str(gold_dir), systems, skipped, grouped_by)
+
+
+def read_styles(gold_dir: Path, required: bool) -> dict[str, str] | None:
+    """stem -> layout style from the generator's manifest in GOLD_DIR or its parent; None when there is none."""
+    for folder in (gold_dir, gold_dir.parent):
+        path = folder / MANIFEST_NAME
+        if path.is_file():
+            styles = {}
+            for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+                if line.strip():
+                    try:
+                        entry = json.loads(line)
+                        styles[entry["stem"]] = entry["style"]
+                    except (json.JSONDecodeError, KeyError, TypeError) as error:
+                        raise UsageError(f"{path} line {number}: not a manifest entry ({error})") from None
+            return styles
+    if required:
+        raise UsageError(f"--by-style: no {MANIFEST_NAME} in {gold_dir} or {gold_dir.parent}")
+    return None
+
+
+def load_json(path: Path) -> dict:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise InputError(str(path), f"not a readable JSON file ({error})") from None
+    if not isinstance(data, dict) or not isinstance(data.get("fields"), dict):
+        raise InputError(str(path), "not a report record: no 'fields' object")
+    return data
+
+
+def expand_inputs(paths: list[str]) -> list[Path]:
+    """Files as given, and the report files (known suffixes) directly inside each folder, sorted."""
+    from nianbao.readers import KNOWN_SUFFIXES
+
+    files = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            files += sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in KNOWN_SUFFIXES)
+        elif path.exists():
+            files.append(path)
+        else:
+            raise UsageError(f"input {path} does not exist")
+    return files
+
+
+def pair_inputs(files: list[Path], gold_dir: Path) -> tuple[list[tuple[Path, dict]], list[str]]:
+    """(input, gold) for every input with a gold file, and a note for every input without one."""
+    pairs, skipped = [], []
+    for path in files:
+        gold_path = gold_dir / f"{path.stem}.json"
+        if gold_path.is_file():
+            pairs.append((path, load_json(gold_path)))
+        else:
+            skipped.append(f"{path}: no {gold_path}")
+    if not pairs:
+        raise UsageError(f"no input has a gold file in {gold_dir} (gold files are named <input stem>.json)")
+    return pairs, skipped
+
+
+def pairs_from_outputs(pred_dir: Path, gold_dir: Path, styles: dict[str, str]) -> tuple[list[Pair], list[str]]:
+    """Pairs of saved outputs ``pred_dir/<stem>.json`` with their gold, reading each report's source for context."""
+    if not pred_dir.is_dir():
+        raise UsageError(f"--pred folder {pred_dir} does not exist")
+    outputs, skipped = pair_inputs(sorted(pred_dir.glob("*.json")), gold_dir)
+    pairs = []
+    for path, gold in outputs:
+        try:
+            predicted = load_json(path)
+        except InputError as error:
+            pairs.append(Pair(path.stem, gold, EMPTY_PREDICTION, group=styles.get(path.stem),
+                              note=f"unreadable output: {error.reason}"))
+            continue
+        pairs.append(Pair(path.stem, gold, predicted, text=source_text(predicted.get("source")),
+                          group=styles.get(path.stem)))
+    return pairs, skipped
+
+
+def source_text(source: str | None) -> str | None:
+    """The reader's text of a saved output's source file, which its field offsets index; None if it is gone."""
+    if not source or not Path(source).is_file():
+        return None
+    from nianbao.readers import read_document
+
+    try:
+        return read_document(source).text
+    except InputError:
+        return None
+
+
+def system_unavailable(system: str) -> Unavailable | None:
+    """Why ``system`` cannot run here (no model checkpoint, a component missing), or None when it can.
+
+    Asking for the system's version loads what the system depends on, so it fails the way a parse would.
+    """
+    from nianbao.pipeline import system_version
+
+    try:
+        system_version(system)
+    except (ImportError, OSError, RuntimeError) as error:
+        return Unavailable(f"{type(error).__name__}: {error}")
+    return None
+
+
+def parse_inputs(inputs: list[tuple[Path, dict]], systems: list[str],
+                 styles: dict[str, str]) -> dict[str, list[Pair]]:
+    """Read each input once and parse it with every system; an unreadable input scores as an empty record."""
+    from nianbao.pipeline import parse_document
+    from nianbao.readers import read_document
+
+    pairs: dict[str, list[Pair]] = {name: [] for name in systems}
+    for path, gold in inputs:
+        group = styles.get(path.stem)
+        try:
+            doc = read_document(path)
+        except InputError as error:
+            for name in systems:
+                pairs[name].append(Pair(path.stem, gold, EMPTY_PREDICTION, group=group,
+                                        note=f"could not be read: {error.reason}"))
+            continue
+        for name in systems:
+            pairs[name].append(Pair(path.stem, gold, parse_document(doc, name), text=doc.text, group=group))
+    return pairs
