@@ -82,13 +82,13 @@ def evaluate(args: argparse.Namespace) -> Results:
         systems = {PRED_SYSTEM_NAME: score_reports(pairs)}
         return Results(str(gold_dir), systems, skipped, grouped_by)
 
+    inputs, skipped = pair_inputs(expand_inputs(args.inputs), gold_dir)
     from nianbao.pipeline import SYSTEMS
 
     names = [name.strip() for name in args.systems.split(",") if name.strip()] if args.compare else [args.system]
     unknown = [name for name in names if name not in SYSTEMS]
     if unknown or not names:
         raise UsageError(f"unknown system {', '.join(unknown) or '(none)'}: expected {', '.join(SYSTEMS)}")
-    inputs, skipped = pair_inputs(expand_inputs(args.inputs), gold_dir)
     systems = {name: system_unavailable(name) for name in names}
     runnable = [name for name in names if systems[name] is None]
     if not runnable:

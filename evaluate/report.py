@@ -55,7 +55,8 @@ def figure_rows(evaluation: Evaluation, grouped_by: str | None) -> list[tuple[st
 def comparison_rows(results: Results) -> list[tuple[str, str, dict[str, Tally | None], set[str]]]:
     """(heading, label, tally per system, systems with the best rate) over every scored system.
 
-    A system that lacks a row (a group it had no report in) gets None there; ties share the best mark.
+    A system that lacks a row (a group it had no report in) gets None there; ties share the best mark, and a
+    row where all systems score the same marks none.
     """
     merged: dict[tuple[str, str], dict[str, Tally | None]] = {}
     for name, evaluation in results.scored.items():
@@ -64,7 +65,8 @@ def comparison_rows(results: Results) -> list[tuple[str, str, dict[str, Tally | 
     rows = []
     for (heading, label), tallies in merged.items():
         rates = {name: t.rate for name, t in tallies.items() if t is not None and t.rate is not None}
-        best = {name for name, rate in rates.items() if rate == max(rates.values())} if len(rates) > 1 else set()
+        differ = len(set(rates.values())) > 1
+        best = {name for name, rate in rates.items() if rate == max(rates.values())} if differ else set()
         rows.append((heading, label, tallies, best))
     return rows
 
@@ -120,16 +122,23 @@ def render_terminal(results: Results, max_mismatches: int = 20) -> str:
         evaluation = results.scored[name]
         mismatches = evaluation.mismatches
         shown = mismatches[:max_mismatches]
+        of_system = f" of {name}" if len(names) > 1 else ""
         lines.append("")
-        lines.append(f"mismatches{' of ' + name if len(names) > 1 else ''}: {len(mismatches)}"
+        lines.append(f"field mismatches{of_system}: {len(mismatches)}"
                      + (f" (first {len(shown)} shown)" if len(shown) < len(mismatches) else ""))
         for mismatch in shown:
             lines.append("  " + _mismatch_line(mismatch))
             if mismatch.context:
                 lines.append("      " + _context_line(mismatch.context))
-        for stem, key, gold, predicted in meta_mismatches(evaluation):
-            lines.append(f"  {stem}  meta.{key}: gold {_show(gold)}, predicted {_show(predicted)}")
-        lines.extend(f"  {report.stem}: {report.note}" for report in evaluation.reports if report.note)
+        wrong_meta = meta_mismatches(evaluation)
+        if wrong_meta:
+            lines.append(f"metadata mismatches{of_system}: {len(wrong_meta)}")
+            lines.extend(f"  {stem}  meta.{key}: gold {_show(gold)}, predicted {_show(predicted)}"
+                         for stem, key, gold, predicted in wrong_meta)
+        notes = [f"  {report.stem}: {report.note}" for report in evaluation.reports if report.note]
+        if notes:
+            lines.append(f"notes{of_system}:")
+            lines.extend(notes)
     if results.skipped:
         lines.append("")
         lines.append(f"skipped (no gold file): {len(results.skipped)}")

@@ -1,0 +1,110 @@
+"""``nianbao evaluate``: scoring saved outputs built from data/gold, the written reports, and bad arguments."""
+import argparse
+import json
+
+import pytest
+
+from evaluate import command
+from nianbao.paths import GOLD_DIR, SEEDS_DIR
+
+CHANGED_KEY = "requests.new.natural"
+
+
+def evaluate(*argv) -> int:
+    parser = argparse.ArgumentParser(prog="nianbao evaluate")
+    command.add_arguments(parser)
+    return command.run(parser.parse_args([str(arg) for arg in argv]))
+
+
+def write_outputs(folder, change=None):
+    """Outputs equal to data/gold, as ``nianbao parse`` writes them; ``change`` = (stem, key, new value)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    stems = []
+    for path in sorted(GOLD_DIR.glob("*.json")):
+        truth = json.loads(path.read_text(encoding="utf-8"))
+        fields = {key: {"value": value, "raw": None if value is None else str(value), "start": None,
+                        "end": None, "confidence": 1.0, "by": "rules"} for key, value in truth["fields"].items()}
+        if change and change[0] == path.stem:
+            fields[change[1]]["value"] = change[2]
+        record = {"source": str(SEEDS_DIR / f"{path.stem}.txt"), "template": truth["template"],
+                  "meta": truth["meta"], "fields": fields, "checks": [], "warnings": []}
+        (folder / path.name).write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+        stems.append(path.stem)
+    return stems
+
+
+def test_a_perfect_prediction_scores_every_figure_at_100_percent(tmp_path, capsys):
+    write_outputs(tmp_path / "pred")
+    assert evaluate("--gold", GOLD_DIR, "--pred", tmp_path / "pred") == 0
+    out = capsys.readouterr().out
+    assert "5 reports scored" in out
+    assert "report exact match" in out and "5/5 (100.00%)" in out
+    assert "990/990 (100.00%)" in out  # five 2019 reports of 198 fields
+    assert "field mismatches: 0" in out
+
+
+def test_one_changed_value_is_reported_as_exactly_that_mismatch(tmp_path, capsys):
+    stems = write_outputs(tmp_path / "pred")
+    truth = json.loads((GOLD_DIR / f"{stems[1]}.json").read_text(encoding="utf-8"))["fields"][CHANGED_KEY]
+    write_outputs(tmp_path / "pred", change=(stems[1], CHANGED_KEY, truth + 1))
+    assert evaluate("--gold", GOLD_DIR, "--pred", tmp_path / "pred", "--json", tmp_path / "r.json") == 0
+    out = capsys.readouterr().out
+    assert "989/990 (99.90%)" in out and "4/5 (80.00%)" in out
+    assert "field mismatches: 1" in out
+    assert f"{stems[1]}  {CHANGED_KEY}: gold {truth}, predicted {truth + 1}" in out
+    results = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["systems"]["predictions"]
+    mismatches = [m for report in results["reports"] for m in report["mismatches"]]
+    assert [(m["stem"], m["key"], m["gold"], m["predicted"]) for m in mismatches] == [
+        (stems[1], CHANGED_KEY, truth, truth + 1)]
+
+
+def test_the_html_page_is_written_with_the_figures_and_the_mismatch(tmp_path):
+    stems = write_outputs(tmp_path / "pred", change=("000_2e827ae39ac43e7f", "review.total", 99))
+    assert evaluate("--gold", GOLD_DIR, "--pred", tmp_path / "pred", "--html", tmp_path / "r.html") == 0
+    page = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>")
+    assert "989/990 (99.90%)" in page and "4/5 (80.00%)" in page
+    assert "<code>review.total</code>" in page and stems[0] in page
+
+
+def test_outputs_without_gold_are_listed_and_skipped(tmp_path, capsys):
+    write_outputs(tmp_path / "pred")
+    (tmp_path / "pred" / "unlabelled.json").write_text('{"fields": {}}', encoding="utf-8")
+    assert evaluate("--gold", GOLD_DIR, "--pred", tmp_path / "pred") == 0
+    out = capsys.readouterr().out
+    assert "5 reports scored" in out
+    assert "skipped (no gold file): 1" in out and "unlabelled.json" in out
+
+
+def test_reports_are_grouped_by_style_when_the_generator_manifest_is_beside_the_gold(tmp_path, capsys):
+    stems = write_outputs(tmp_path / "pred", change=("000_2e827ae39ac43e7f", "review.total", 99))
+    gold_dir = tmp_path / "generated" / "gold"
+    gold_dir.mkdir(parents=True)
+    manifest = []
+    for index, stem in enumerate(stems):
+        (gold_dir / f"{stem}.json").write_bytes((GOLD_DIR / f"{stem}.json").read_bytes())
+        manifest.append(json.dumps({"stem": stem, "style": "grid" if index < 2 else "plain",
+                                    "template": "2019", "collapsed": False}))
+    (tmp_path / "generated" / "manifest.jsonl").write_text("\n".join(manifest) + "\n", encoding="utf-8")
+    assert evaluate("--gold", gold_dir, "--pred", tmp_path / "pred") == 0
+    out = capsys.readouterr().out
+    assert "by style" in out
+    assert "grid: exact match" in out and "1/2 (50.00%)" in out
+    assert "plain: exact match" in out and "3/3 (100.00%)" in out
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--gold", "{tmp}/nowhere", "--pred", "{tmp}/pred"], "gold folder"),
+    (["--gold", "{tmp}/empty", "--pred", "{tmp}/pred"], "no input has a gold file"),
+    (["--gold", str(GOLD_DIR)], "nothing to score"),
+    (["--gold", str(GOLD_DIR), "--pred", "{tmp}/pred", str(SEEDS_DIR)], "not both"),
+    (["--gold", str(GOLD_DIR), "--pred", "{tmp}/pred", "--by-style"], "no manifest.jsonl"),
+    (["--gold", str(GOLD_DIR), "{tmp}/missing.txt"], "does not exist"),
+])
+def test_bad_arguments_exit_2_with_a_message_and_no_traceback(tmp_path, capsys, argv, message):
+    write_outputs(tmp_path / "pred")
+    (tmp_path / "empty").mkdir()
+    assert evaluate(*[arg.format(tmp=tmp_path) for arg in argv]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("nianbao evaluate: ") and message in err
+    assert "Traceback" not in err
