@@ -108,3 +108,29 @@ def test_bad_arguments_exit_2_with_a_message_and_no_traceback(tmp_path, capsys, 
     err = capsys.readouterr().err
     assert err.startswith("nianbao evaluate: ") and message in err
     assert "Traceback" not in err
+
+
+def test_parsing_the_seed_reports_scores_them_against_their_gold(capsys):
+    pytest.importorskip("nianbao.pipeline", reason="the pipeline's parts are not all in place yet",
+                        exc_type=ImportError)
+    assert evaluate("--gold", GOLD_DIR, SEEDS_DIR, "--system", "rules") == 0
+    out = capsys.readouterr().out
+    assert "5 reports scored" in out and "field accuracy" in out
+
+
+def test_a_comparison_reports_a_system_that_cannot_run_instead_of_crashing(capsys):
+    pytest.importorskip("nianbao.pipeline", reason="the pipeline's parts are not all in place yet",
+                        exc_type=ImportError)
+    assert evaluate("--gold", GOLD_DIR, SEEDS_DIR / "000_2e827ae39ac43e7f.txt", "--compare",
+                    "--systems", "rules,model") == 0
+    out = capsys.readouterr().out
+    header = next(line for line in out.splitlines() if line.startswith("figures"))
+    assert "rules" in header
+    assert ("model" in header) != ("system model: unavailable (" in out)  # scored, or named as unavailable
+
+
+def test_an_unknown_system_is_a_bad_argument(capsys):
+    pytest.importorskip("nianbao.pipeline", reason="the pipeline's parts are not all in place yet",
+                        exc_type=ImportError)
+    assert evaluate("--gold", GOLD_DIR, SEEDS_DIR, "--system", "regex") == 2
+    assert "unknown system regex" in capsys.readouterr().err
