@@ -85,15 +85,29 @@ def normalise(source: str, text: str) -> Document:
 
 
 def decode(source: str, data: bytes) -> str:
-    """Decode a text file of unknown encoding (UTF-8 with or without BOM, GB18030/GBK, UTF-16, Big5...)."""
+    """Decode a text file of unknown encoding (UTF-8 with or without BOM, GB18030/GBK, UTF-16, Big5...).
+
+    Bytes that decode only into control characters (a NUL-filled file, an image, an archive) are not
+    text: they raise ``InputError`` rather than reach the parsers as noise.
+    """
     if not data.strip():
         raise InputError(source, "the file is empty")
+    text = _decode_bytes(source, data)
+    controls = sum(1 for char in text if unicodedata.category(char) == "Cc" and char not in "\t\n\r\f")
+    if "\x00" in text or controls > len(text) * 0.01:
+        raise InputError(source, f"binary data, not text ({controls} control characters in {len(text)})")
+    return text
+
+
+def _decode_bytes(source: str, data: bytes) -> str:
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8", errors="replace")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
+        return data.decode("utf-16", errors="replace")
     try:
-        return data.decode("utf-8")
+        text = data.decode("utf-8")
+        if "\x00" not in text:  # NULs in valid UTF-8: likely UTF-16 without a BOM, or binary
+            return text
     except UnicodeDecodeError:
         pass
     best = charset_normalizer.from_bytes(data).best()
@@ -102,8 +116,4 @@ def decode(source: str, data: bytes) -> str:
     encoding = best.encoding
     if encoding in ("gb2312", "gbk"):  # GB18030 is the superset; decode with it to keep rare characters
         encoding = "gb18030"
-    text = data.decode(encoding, errors="replace")
-    controls = sum(1 for char in text if unicodedata.category(char) == "Cc" and char not in "\t\n\r\f")
-    if "\x00" in text or controls > len(text) * 0.01:
-        raise InputError(source, f"binary data, not text ({controls} control characters in {len(text)})")
-    return text
+    return data.decode(encoding, errors="replace")

@@ -1,0 +1,282 @@
+"""Files -> ``Document``: one reader per format, all giving the parsers plain text with table rows kept.
+
+Reports are published as plain text, HTML pages, Word files and PDFs.  Whatever the format, a table row
+comes out as one line with its cells separated by ``" | "`` (``行政许可 | 187 | 0 | 4677``), so the rule
+layer and the model see the row structure the printed table had; everything else comes out as lines of
+text in reading order.  ``Document.text`` is exactly what a reader extracted and every offset indexes it.
+
+Every failure is an ``InputError`` naming the file and the reason, so a batch can list it and go on.
+The format libraries (BeautifulSoup, python-docx, pdfplumber) are imported when a file of their format
+is read, so a batch of text files does not pay for loading them.
+"""
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+from nianbao.errors import InputError
+from nianbao.text import Document, decode, normalise
+
+CELL_SEPARATOR = " | "
+TEXT_SUFFIXES = (".txt",)
+HTML_SUFFIXES = (".html", ".htm")
+DOCX_SUFFIXES = (".docx",)
+PDF_SUFFIXES = (".pdf",)
+# Suffixes a folder given as input is searched for; a file named explicitly is read whatever its suffix.
+KNOWN_SUFFIXES = TEXT_SUFFIXES + HTML_SUFFIXES + DOCX_SUFFIXES + PDF_SUFFIXES
+
+_CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
+_SPACES = re.compile(r"[ \t\f\v\u00a0\u3000]+")
+_BLANK_LINES = re.compile(r"\n{3,}")
+
+
+def read_document(path: str | Path) -> Document:
+    """Read one report file of any known format (unknown suffixes are read as text if they decode as text)."""
+    path = Path(path)
+    source = str(path)
+    if not path.exists():
+        raise InputError(source, "no such file")
+    if not path.is_file():
+        raise InputError(source, "not a regular file")
+    if path.stat().st_size == 0:
+        raise InputError(source, "the file is empty")
+    suffix = path.suffix.lower()
+    if suffix in HTML_SUFFIXES:
+        text = html_text(source, path.read_bytes())
+    elif suffix in DOCX_SUFFIXES:
+        text = docx_text(source, path)
+    elif suffix in PDF_SUFFIXES:
+        text = pdf_text(source, path)
+    else:
+        text = decode(source, path.read_bytes())
+    if not text.strip():
+        raise InputError(source, "no text in the file")
+    return normalise(source, text)
+
+
+def join_cell_lines(pieces: list[str]) -> str:
+    """One table cell's text on one line.
+
+    A cell wrapped over lines (``本年新`` / ``制作数量``) is one phrase: its pieces are joined directly
+    between two Chinese characters and with a space otherwise, so two numbers never run together.
+    """
+    out = ""
+    for piece in (_SPACES.sub(" ", p).strip() for p in pieces):
+        if not piece:
+            continue
+        if out and not (_CJK.match(out[-1]) and _CJK.match(piece[0])):
+            out += " "
+        out += piece
+    return out
+
+
+def table_lines(rows: list[list[str]]) -> list[str]:
+    """A table as text: one line per row, cells separated by ``CELL_SEPARATOR``; empty rows dropped."""
+    return [CELL_SEPARATOR.join(row) for row in rows if any(cell.strip() for cell in row)]
+
+
+def _tidy(lines: list[str]) -> str:
+    """Trailing spaces off every line and runs of blank lines cut to one."""
+    text = "\n".join(line.rstrip() for line in lines)
+    return _BLANK_LINES.sub("\n\n", text).strip("\n") + "\n"
+
+
+# ---------------------------------------------------------------------------------------------- HTML
+
+# Elements that start a new line in a browser; tables are handled on their own.
+_HTML_BLOCKS = {
+    "address", "article", "aside", "blockquote", "body", "caption", "center", "dd", "details", "dialog",
+    "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5",
+    "h6", "header", "hr", "li", "main", "nav", "ol", "p", "section", "summary", "ul",
+}
+_HTML_DROPPED = {"script", "style", "head", "noscript", "template", "iframe", "object", "svg", "title"}
+
+
+def html_text(source: str, data: bytes) -> str:
+    """The visible text of an HTML page; nothing is fetched (no scripts, styles, frames or images)."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(decode(source, data), "lxml")
+    for element in soup.find_all(_HTML_DROPPED):
+        element.decompose()
+    lines = [""]
+    _html_walk(soup, lines)
+    text = _tidy(lines)
+    if not text.strip():
+        raise InputError(source, "the HTML page has no text")
+    return text
+
+
+def _html_walk(node, lines: list[str]) -> None:
+    """Append ``node``'s text to ``lines`` (the last entry is the line being built)."""
+    from bs4 import NavigableString, Tag
+    from bs4.element import PreformattedString  # comments, doctypes, CDATA, processing instructions
+
+    for child in node.children:
+        if isinstance(child, PreformattedString):
+            continue
+        if isinstance(child, NavigableString):
+            piece = _SPACES.sub(" ", child.replace("\n", " "))
+            lines[-1] += piece if lines[-1] else piece.lstrip()  # source indentation is not text
+        elif isinstance(child, Tag):
+            name = child.name.lower()
+            if name == "br":
+                lines.append("")
+            elif name == "pre":
+                _end_line(lines)
+                lines[-1:] = [*child.get_text().split("\n"), ""]
+            elif name == "table":
+                _end_line(lines)
+                lines[-1:] = [*table_lines(_html_table_rows(child)), ""]
+            elif name in _HTML_BLOCKS:
+                _end_line(lines)
+                _html_walk(child, lines)
+                _end_line(lines)
+            else:
+                _html_walk(child, lines)
+
+
+def _end_line(lines: list[str]) -> None:
+    """Make the current (last) line a fresh empty one: a block opens or closes a line, once."""
+    if lines[-1].strip():
+        lines.append("")
+    else:
+        lines[-1] = ""
+
+
+def _html_table_rows(table) -> list[list[str]]:
+    """The rows of ``table`` itself, laid out like a Word table's (see ``_docx_table_rows``).
+
+    A ``colspan`` cell is one cell; a row under a ``rowspan`` cell gets an empty cell in its place, so
+    the values of every row stay in their columns.  A nested table is flattened into its cell.
+    """
+    rows = []
+    spans: dict[int, tuple[int, int]] = {}  # grid column -> (rows still covered, columns wide)
+    for row in table.find_all("tr"):
+        if row.find_parent("table") is not table:
+            continue
+        cells, column = [], 0
+        for cell in row.find_all(["td", "th"], recursive=False):
+            column = _cover_spans(spans, cells, column)
+            pieces = [""]
+            _html_walk(cell, pieces)
+            cells.append(join_cell_lines(pieces))
+            width, height = _span(cell, "colspan"), _span(cell, "rowspan")
+            if height > 1:
+                spans[column] = (height - 1, width)
+            column += width
+        _cover_spans(spans, cells, column, to_row_end=True)
+        rows.append(cells)
+    return rows
+
+
+def _cover_spans(spans: dict, cells: list[str], column: int, to_row_end: bool = False) -> int:
+    """Put an empty cell for each rowspan covering ``column`` (or any column after it, at a row's end)."""
+    while True:
+        starts = [start for start in spans if start >= column] if to_row_end else [column] * (column in spans)
+        if not starts:
+            return column
+        start = min(starts)
+        left, width = spans.pop(start)
+        if left > 1:
+            spans[start] = (left - 1, width)
+        cells.append("")
+        column = start + width
+
+
+def _span(cell, attribute: str) -> int:
+    """A cell's ``colspan``/``rowspan`` (1 when absent or not a number, as browsers read it)."""
+    match = re.match(r"\s*(\d+)", cell.get(attribute) or "")
+    return max(1, min(int(match.group(1)), 1000)) if match else 1
+
+
+# ---------------------------------------------------------------------------------------------- DOCX
+
+def docx_text(source: str, path: Path) -> str:
+    """Paragraphs and tables of a Word file in document order; a merged cell's text appears once."""
+    import docx
+    from docx.opc.exceptions import PackageNotFoundError
+    from docx.table import Table
+    from lxml.etree import XMLSyntaxError
+
+    if not zipfile.is_zipfile(path):
+        raise InputError(source, "not a valid DOCX: not a ZIP archive (truncated, or an old .doc renamed)")
+    try:
+        document = docx.Document(str(path))
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, XMLSyntaxError, EOFError) as error:
+        raise InputError(source, f"not a valid DOCX: {error or type(error).__name__}") from error
+    lines = []
+    for block in document.iter_inner_content():
+        if isinstance(block, Table):
+            lines.extend(table_lines(_docx_table_rows(block)))
+        else:
+            lines.append(block.text)
+    return _tidy(lines)
+
+
+def _docx_table_rows(table) -> list[list[str]]:
+    """Cells as Word stores them: a horizontal span is one cell; a cell continuing a vertical span is empty.
+
+    ``python-docx``'s ``row.cells`` repeats a merged cell once per grid column and row it covers; the
+    repeats would print a row label such as ``三、本年度办理结果`` on every row it spans.
+    """
+    from docx.oxml.ns import qn
+    from docx.text.paragraph import Paragraph
+
+    rows = []
+    for row in table.rows:
+        cells = []
+        for tc in row._tr.tc_lst:
+            if tc.vMerge == "continue":
+                cells.append("")
+            else:
+                cells.append(join_cell_lines([Paragraph(p, table).text for p in tc.iter(qn("w:p"))]))
+        rows.append(cells)
+    return rows
+
+
+# ----------------------------------------------------------------------------------------------- PDF
+
+def pdf_text(source: str, path: Path) -> str:
+    """The text layer of a PDF, page by page; ruled tables come out one row per line.
+
+    ``pdfplumber`` finds ruled tables; their cells are read as cells and the rest of the page as text
+    lines, and both are put back in order from the top of the page.  A PDF without characters is a
+    scan and needs OCR, which nianbao does not do.
+    """
+    import pdfplumber
+    from pdfminer.pdfparser import PDFSyntaxError
+    from pdfplumber.utils.exceptions import PdfminerException
+
+    pages = []
+    chars = 0
+    try:
+        with pdfplumber.open(str(path)) as pdf:
+            for page in pdf.pages:
+                chars += len(page.chars)
+                pages.append(_pdf_page_text(page))
+    except (PdfminerException, PDFSyntaxError, ValueError, KeyError, TypeError) as error:
+        raise InputError(source, f"not a valid PDF: {error or type(error).__name__}") from error
+    if chars == 0:
+        raise InputError(source, "no text layer: needs OCR")
+    return _tidy(pages)
+
+
+def _pdf_page_text(page) -> str:
+    tables = page.find_tables()
+    boxes = [table.bbox for table in tables]
+
+    def outside_tables(obj) -> bool:
+        if obj.get("object_type") != "char":
+            return True
+        x, y = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
+        return not any(x0 <= x <= x1 and top <= y <= bottom for x0, top, x1, bottom in boxes)
+
+    blocks = [(line["top"], [line["text"]]) for line in page.filter(outside_tables).extract_text_lines()]
+    for table in tables:
+        rows = [[join_cell_lines((cell or "").split("\n")) for cell in row if cell is not None]
+                for row in table.extract()]
+        blocks.append((table.bbox[1], table_lines(rows)))
+    blocks.sort(key=lambda block: block[0])
+    return "\n".join(line for _, block_lines in blocks for line in block_lines)
