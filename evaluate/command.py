@@ -52,7 +52,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     try:
-        results = evaluate(args)
+        results = collect_results(args)
     except UsageError as error:
         print(f"nianbao evaluate: {error}", file=sys.stderr)
         return 2
@@ -65,13 +65,16 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def evaluate(args: argparse.Namespace) -> Results:
+def collect_results(args: argparse.Namespace) -> Results:
     """Check the arguments, score every requested system and gather the results."""
     gold_dir = Path(args.gold)
     if not gold_dir.is_dir():
         raise UsageError(f"gold folder {gold_dir} does not exist")
     if args.max_mismatches < 0:
         raise UsageError(f"--max-mismatches must be 0 or more, not {args.max_mismatches}")
+    for option, target in (("--json", args.json), ("--html", args.html)):
+        if target and not Path(target).parent.is_dir():
+            raise UsageError(f"{option} {target}: folder {Path(target).parent} does not exist")
     if bool(args.pred) == bool(args.inputs):
         raise UsageError("give either INPUT files/folders to parse or --pred DIR of saved outputs, not both"
                          if args.pred else "nothing to score: give INPUT files/folders or --pred DIR")

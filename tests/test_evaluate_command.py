@@ -100,6 +100,7 @@ def test_reports_are_grouped_by_style_when_the_generator_manifest_is_beside_the_
     (["--gold", str(GOLD_DIR), "--pred", "{tmp}/pred", str(SEEDS_DIR)], "not both"),
     (["--gold", str(GOLD_DIR), "--pred", "{tmp}/pred", "--by-style"], "no manifest.jsonl"),
     (["--gold", str(GOLD_DIR), "{tmp}/missing.txt"], "does not exist"),
+    (["--gold", str(GOLD_DIR), "--pred", "{tmp}/pred", "--html", "{tmp}/no/r.html"], "does not exist"),
 ])
 def test_bad_arguments_exit_2_with_a_message_and_no_traceback(tmp_path, capsys, argv, message):
     write_outputs(tmp_path / "pred")
