@@ -20,6 +20,7 @@ from pathlib import Path
 from evaluate.report import Results, Unavailable, render_html, render_terminal, to_json
 from evaluate.scoring import Pair, score_reports
 from nianbao.errors import InputError
+from nianbao.schema import template_of_fields
 
 MANIFEST_NAME = "manifest.jsonl"  # written by ``nianbao generate`` beside gold/: {"stem","style",...} a line
 DEFAULT_COMPARED = "rules,model,hybrid"
@@ -131,6 +132,16 @@ def load_json(path: Path) -> dict:
     return data
 
 
+def load_gold(path: Path) -> dict:
+    """A gold file, checked to hold exactly the fields of one template variant (SCHEMA.md "Gold format")."""
+    gold = load_json(path)
+    try:
+        template_of_fields(gold["fields"])
+    except ValueError as error:
+        raise InputError(str(path), f"not a gold file: {error}") from None
+    return gold
+
+
 def expand_inputs(paths: list[str]) -> list[Path]:
     """Files as given, and the report files (known suffixes) directly inside each folder, sorted."""
     from nianbao.readers import KNOWN_SUFFIXES
@@ -152,7 +163,7 @@ def pair_inputs(files: list[Path], gold_dir: Path) -> tuple[list[tuple[Path, dic
     for path in files:
         gold_path = gold_dir / f"{path.stem}.json"
         if gold_path.is_file():
-            pairs.append((path, load_json(gold_path)))
+            pairs.append((path, load_gold(gold_path)))
         else:
             skipped.append(f"{path}: no {gold_path}")
     if not pairs:

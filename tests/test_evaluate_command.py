@@ -5,6 +5,7 @@ import json
 import pytest
 
 from evaluate import command
+from nianbao.errors import InputError
 from nianbao.paths import GOLD_DIR, SEEDS_DIR
 
 CHANGED_KEY = "requests.new.natural"
@@ -135,3 +136,14 @@ def test_an_unknown_system_is_a_bad_argument(capsys):
                         exc_type=ImportError)
     assert evaluate("--gold", GOLD_DIR, SEEDS_DIR, "--system", "regex") == 2
     assert "unknown system regex" in capsys.readouterr().err
+
+
+def test_a_gold_file_without_the_full_field_set_of_a_template_is_refused(tmp_path):
+    write_outputs(tmp_path / "pred")
+    gold_dir = tmp_path / "gold"
+    gold_dir.mkdir()
+    truth = json.loads((GOLD_DIR / "000_2e827ae39ac43e7f.json").read_text(encoding="utf-8"))
+    del truth["fields"]["review.total"]
+    (gold_dir / "000_2e827ae39ac43e7f.json").write_text(json.dumps(truth), encoding="utf-8")
+    with pytest.raises(InputError, match="not a gold file"):
+        evaluate("--gold", gold_dir, "--pred", tmp_path / "pred")
