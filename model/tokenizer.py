@@ -1,0 +1,54 @@
+"""A character-level tokenizer for report text, built with the ``tokenizers`` library.
+
+Every character is one token, whitespace included: in report text a tab, a newline or a run of spaces
+is often the only thing separating two table cells, and scraped reports glue cells together outright
+(``21710000218`` is 217, 1, 0, 0, 0, 0, 218).  With one token per character the model can put a label
+boundary between any two digits, and token offsets are character offsets into ``Document.norm``.
+
+The vocabulary is the characters seen in the training text plus the BERT special tokens; anything else
+is ``[UNK]``.  It is wrapped as a ``PreTrainedTokenizerFast`` so that it saves and loads with the model
+(``save_pretrained`` / ``from_pretrained``) like any Hugging Face tokenizer.
+"""
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterable
+
+from tokenizers import Regex, Tokenizer
+from tokenizers.models import WordLevel
+from tokenizers.pre_tokenizers import Split
+from transformers import PreTrainedTokenizerFast
+
+from nianbao.schema import load_schema
+
+SPECIAL_TOKENS = ("[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]")
+
+
+def _schema_characters() -> set[str]:
+    """Every character of the schema's printed labels and variants: always in the vocabulary."""
+    return set(json.dumps(load_schema(), ensure_ascii=False))
+
+
+def build_char_tokenizer(texts: Iterable[str], min_count: int = 1) -> PreTrainedTokenizerFast:
+    """A tokenizer whose vocabulary is the characters of ``texts`` (seen ``min_count`` times) and the schema."""
+    counts = Counter()
+    for text in texts:
+        counts.update(text)
+    characters = {char for char, count in counts.items() if count >= min_count}
+    characters |= _schema_characters() | set("0123456789")
+    vocab = {token: index for index, token in enumerate(SPECIAL_TOKENS)}
+    for char in sorted(characters - set(vocab)):
+        vocab[char] = len(vocab)
+    backend = Tokenizer(WordLevel(vocab, unk_token="[UNK]"))
+    # One piece per character, newlines included ([\s\S]: "." would skip "\n").
+    backend.pre_tokenizer = Split(Regex(r"[\s\S]"), behavior="isolated")
+    return PreTrainedTokenizerFast(
+        tokenizer_object=backend,
+        pad_token="[PAD]",
+        unk_token="[UNK]",
+        cls_token="[CLS]",
+        sep_token="[SEP]",
+        mask_token="[MASK]",
+        model_max_length=512,
+    )

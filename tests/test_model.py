@@ -1,0 +1,168 @@
+"""The token-classification model: labels, tokenizer, features, training, save/load and windowed inference.
+
+Models here are tiny (a few thousand parameters) and data is a couple of hand-made reports in the
+generated-example format, so the whole file runs in seconds.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+from transformers import AutoTokenizer, BertConfig, BertForTokenClassification
+
+from model.encoding import encode_text, window_bounds
+from model.inference import Labeller, TokenPredictions, decode_spans
+from model.labels import label_list
+from model.tokenizer import build_char_tokenizer
+from nianbao.schema import all_field_keys
+from nianbao.text import normalise
+from training.features import IGNORED, char_tags, example_document, example_features
+from training.train import train
+
+TINY = {"hidden_size": 32, "num_hidden_layers": 1, "num_attention_heads": 2, "intermediate_size": 64,
+        "max_position_embeddings": 96}
+
+
+def make_example(parts: list) -> dict:
+    """A generated-example dict from text pieces; a ``(text, kind, key)`` tuple is a labelled span."""
+    text, spans = "", []
+    for part in parts:
+        if isinstance(part, tuple):
+            piece, kind, key = part
+            spans.append({"start": len(text), "end": len(text) + len(piece), "kind": kind, "key": key})
+        else:
+            piece = part
+        text += piece
+    return {"text": text, "spans": spans, "style": "hand-made"}
+
+
+def section_two(licensing: tuple[str, str, str], penalty: tuple[str, str, str], glue: str = "\n\t") -> dict:
+    """Section 二's (五)/(六) blocks of a 2019 report, one cell per line (the layout of data/seeds/000)."""
+    parts = [("二、主动公开政府信息情况", "section", "active"), "\n"]
+    for block, rows in (("第二十条第（五）项", [("licensing", "行政许可", licensing)]),
+                        ("第二十条第（六）项", [("penalty", "行政处罚", penalty)])):
+        parts += ["\t", (block, "block", block), "\n\t信息内容", glue, ("上一年项目数量", "column", "prev_items"), glue,
+                  ("本年增/减", "column", "change"), glue, ("处理决定数量", "column", "decisions"), "\n"]
+        for row, printed, values in rows:
+            parts += ["\t", (printed, "row", row)]
+            for column, value in zip(("prev_items", "change", "decisions"), values):
+                parts += [glue, (value, "value", f"active.{row}.{column}")]
+            parts.append("\n")
+    return make_example(parts)
+
+
+EXAMPLES = [section_two(("187", "0", "4677"), ("2499", "－", "1890")),
+            section_two(("1920", "273", "1787"), ("3727", "504", "2803"), glue=" | "),
+            section_two(("１２", "3", "45"), ("0", "0", "18"))]
+
+
+def test_label_set_is_derived_from_the_schema():
+    labels = label_list()
+    assert labels[0] == "O" and len(labels) == len(set(labels))
+    for key in all_field_keys():
+        assert f"B-{key}" in labels and f"I-{key}" in labels
+    for tag in ("ROW", "COL", "SEC", "NOISE"):
+        assert f"B-{tag}" in labels
+
+
+def test_char_tokenizer_gives_one_token_per_character_and_survives_save(tmp_path):
+    tokenizer = build_char_tokenizer(["行政许可\t187\n"])
+    encoded = encode_text(tokenizer, "许可 21710000218\n☃")
+    assert encoded.offsets == [(i, i + 1) for i in range(len("许可 21710000218\n☃"))]
+    assert encoded.ids[-1] == tokenizer.unk_token_id  # unseen character
+    tokenizer.save_pretrained(tmp_path)
+    loaded = AutoTokenizer.from_pretrained(tmp_path)
+    assert encode_text(loaded, "许可 21710000218\n☃").ids == encoded.ids
+
+
+def test_spans_follow_normalisation_onto_norm():
+    # Full-width digits become half-width and the converter marker disappears: spans must still fit.
+    example = make_example(["行政许可\t", ("１８７", "value", "active.licensing.prev_items"), "\t[bookmark: _GoBack]",
+                            ("－", "value", "active.licensing.change")])
+    doc, spans = example_document(example)
+    assert doc.norm == "行政许可\t187\t-"
+    assert [doc.norm[s["start"]:s["end"]] for s in spans] == ["187", "-"]
+    tags = char_tags(len(doc.norm), spans)
+    assert tags[5:9] == ["B-active.licensing.prev_items", "I-active.licensing.prev_items",
+                         "I-active.licensing.prev_items", "O"]
+
+
+def test_windows_cover_every_token_and_labels_ignore_special_tokens():
+    assert window_bounds(5, 96, 47) == [(0, 5)]
+    bounds = window_bounds(300, 96, 47)
+    assert bounds[0] == (0, 94) and bounds[-1] == (206, 300)
+    assert all(end - start == 94 for start, end in bounds)
+    tokenizer = build_char_tokenizer(e["text"] for e in EXAMPLES)
+    labels = label_list()
+    features = example_features(EXAMPLES[0], tokenizer, {l: i for i, l in enumerate(labels)}, 96, 47)
+    assert len(features) > 1
+    for window in features:
+        assert window["labels"][0] == window["labels"][-1] == IGNORED
+        assert len(window["input_ids"]) == len(window["labels"]) <= 96
+
+
+def test_bio_decoding_reads_spans_and_takes_the_lowest_probability():
+    labels = label_list()
+    index = {l: i for i, l in enumerate(labels)}
+    tags = ["O", "B-active.fees.change", "I-active.fees.change", "I-active.fees.prev_items", "B-ROW", "O"]
+    predictions = TokenPredictions([(i, i + 1) for i in range(6)], np.array([index[t] for t in tags]),
+                                   np.array([0.9, 0.8, 0.6, 0.7, 0.9, 0.9]))
+    spans = decode_spans(predictions, dict(enumerate(labels)))
+    assert [(s.tag, s.start, s.end) for s in spans] == [("active.fees.change", 1, 3), ("active.fees.prev_items", 3, 4),
+                                                        ("ROW", 4, 5)]
+    assert spans[0].confidence == pytest.approx(0.6)
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory):
+    """A tiny model trained on the hand-made reports until it has learnt them."""
+    output = tmp_path_factory.mktemp("checkpoint")
+    summary = train(EXAMPLES, EXAMPLES[:1], output, config_overrides=TINY, stride=47, epochs=150, batch_size=4,
+                    learning_rate=1e-2, log=lambda message: None)
+    return output, summary
+
+
+def test_training_lowers_the_loss(trained):
+    _, summary = trained
+    assert sum(summary["last_losses"]) / 5 < 0.5 * sum(summary["first_losses"]) / 5
+    assert set(summary["eval"]["all"]) >= {"precision", "recall", "f1"}
+
+
+def test_saved_checkpoint_loads_and_predicts_the_same(trained):
+    output, _ = trained
+    assert (output / "model.safetensors").is_file()
+    labeller = Labeller.load(output)
+    model = BertForTokenClassification.from_pretrained(output, use_safetensors=True)
+    same = Labeller(model, labeller.tokenizer)
+    doc = normalise("seed", EXAMPLES[1]["text"])
+    assert np.array_equal(labeller.predict_tokens(doc.norm).label_ids, same.predict_tokens(doc.norm).label_ids)
+
+
+def test_trained_model_labels_value_cells_with_norm_offsets(trained):
+    output, _ = trained
+    doc, spans = example_document(EXAMPLES[0])
+    cells = Labeller.load(output).label(doc)
+    expected = {(s["key"], doc.norm[s["start"]:s["end"]]) for s in spans if s["kind"] == "value"}
+    assert {(c.key, c.raw) for c in cells} == expected
+    assert all(c.by == "model" and 0 < c.confidence <= 1 and doc.norm[c.start:c.end] == c.raw for c in cells)
+
+
+def test_windowed_inference_matches_one_pass():
+    # A model without attention layers or position embeddings labels each token from the token alone, so
+    # any difference between one 512-token pass and many 32-token windows is a stitching bug.
+    tokenizer = build_char_tokenizer(e["text"] for e in EXAMPLES)
+    labels = label_list()
+    config = BertConfig(vocab_size=len(tokenizer), hidden_size=16, num_hidden_layers=0, num_attention_heads=2,
+                        intermediate_size=16, max_position_embeddings=512, num_labels=len(labels),
+                        id2label=dict(enumerate(labels)), label2id={l: i for i, l in enumerate(labels)})
+    torch.manual_seed(0)
+    model = BertForTokenClassification(config)
+    with torch.no_grad():
+        model.bert.embeddings.position_embeddings.weight.zero_()
+        model.bert.embeddings.token_type_embeddings.weight.zero_()
+    text = "".join(e["text"] for e in EXAMPLES)
+    assert 100 < len(text) <= 510
+    one_pass = Labeller(model, tokenizer).predict_tokens(text)
+    windowed = Labeller(model, tokenizer, max_length=32, stride=7, batch_size=3).predict_tokens(text)
+    assert np.array_equal(one_pass.label_ids, windowed.label_ids)
+    assert np.allclose(one_pass.probs, windowed.probs, atol=1e-5)

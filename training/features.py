@@ -1,0 +1,63 @@
+"""Generated examples -> model windows: token ids and aligned BIO label ids.
+
+The model is trained on the normalised text (``nianbao.text.normalise(text).norm``) because that is what
+it reads at inference (``Labeller.label(doc)`` tags ``doc.norm``): full-width digits, traditional
+characters and converter markers never reach it.  A generated example's spans index its raw ``text``;
+they are moved onto ``norm`` through the document's offset map, tagged per character (B- on the first
+character, I- on the rest), and each token takes the tag of its first character.  ``[CLS]``, ``[SEP]``
+and padding get -100 so the loss ignores them, as in Hugging Face's ``run_ner.py``.
+"""
+from __future__ import annotations
+
+from bisect import bisect_left
+
+from transformers import PreTrainedTokenizerBase
+
+from model.encoding import encode_text, window_bounds, with_special_tokens
+from model.labels import OUTSIDE, span_tag
+from nianbao.text import Document, normalise
+
+IGNORED = -100
+
+
+def example_document(example: dict, source: str = "<generated>") -> tuple[Document, list[dict]]:
+    """The normalised document of an example and its spans re-indexed onto ``doc.norm``."""
+    doc = normalise(source, example["text"])
+    text_index = doc.offsets[:-1]  # text_index[i] = index in text of norm[i], non-decreasing
+    spans = []
+    for span in example["spans"]:
+        start, end = bisect_left(text_index, span["start"]), bisect_left(text_index, span["end"])
+        if end > start:  # a span made only of dropped characters (a [bookmark: ...] marker) vanishes
+            spans.append({**span, "start": start, "end": end})
+    return doc, spans
+
+
+def char_tags(length: int, spans: list[dict]) -> list[str]:
+    """One BIO tag per character; value spans are written last so they win over overlapping structure."""
+    tags = [OUTSIDE] * length
+    for span in sorted(spans, key=lambda s: s["kind"] == "value"):
+        tag = span_tag(span)
+        tags[span["start"]] = f"B-{tag}"
+        for index in range(span["start"] + 1, span["end"]):
+            tags[index] = f"I-{tag}"
+    return tags
+
+
+def token_tags(offsets: list[tuple[int, int]], tags: list[str]) -> list[str]:
+    """Each token's tag is the tag of its first character (``offsets``: each token's character span)."""
+    return [tags[start] if start < len(tags) else OUTSIDE for start, _ in offsets]
+
+
+def example_features(example: dict, tokenizer: PreTrainedTokenizerBase, label2id: dict[str, int],
+                     max_length: int, stride: int) -> list[dict]:
+    """The training windows of one example: ``{"input_ids", "labels"}`` lists with special tokens added."""
+    doc, spans = example_document(example)
+    encoded = encode_text(tokenizer, doc.norm)
+    label_ids = [label2id[tag] for tag in token_tags(encoded.offsets, char_tags(len(doc.norm), spans))]
+    features = []
+    for start, end in window_bounds(len(encoded.ids), max_length, stride):
+        features.append({
+            "input_ids": with_special_tokens(tokenizer, encoded.ids[start:end]),
+            "labels": [IGNORED, *label_ids[start:end], IGNORED],
+        })
+    return features

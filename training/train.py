@@ -1,0 +1,147 @@
+"""Train the token-classification model: windows in, a saved checkpoint and held-out metrics out.
+
+The loop follows Hugging Face's ``run_ner.py`` without the Trainer: build the tokenizer and the label
+set, turn examples into windows with aligned labels, train with AdamW and a linear schedule, evaluate
+with seqeval, save with ``save_pretrained`` (safetensors).  A model is either trained from scratch from a
+small ``BertConfig`` built here, or fine-tuned from a local checkpoint (``base_model``), whose own
+tokenizer is then used.  Nothing is fetched from a hub.
+"""
+from __future__ import annotations
+
+import json
+import math
+import random
+import time
+from collections import defaultdict
+from pathlib import Path
+
+import torch
+from seqeval.metrics import classification_report, f1_score, precision_score, recall_score
+from torch.utils.data import DataLoader
+from transformers import (AutoModelForTokenClassification, AutoTokenizer, BertConfig, BertForTokenClassification,
+                          DataCollatorForTokenClassification, get_linear_schedule_with_warmup, set_seed)
+
+from model.inference import Labeller
+from model.labels import label_list
+from model.tokenizer import build_char_tokenizer
+from training.features import char_tags, example_document, example_features, token_tags
+
+# The shipped model: small enough to train in under half an hour on two CPU cores and to label a
+# report in a fraction of a second, with 512 positions so a window spans a whole table block.
+SMALL_CONFIG = {
+    "hidden_size": 192,
+    "num_hidden_layers": 4,
+    "num_attention_heads": 4,
+    "intermediate_size": 768,
+    "max_position_embeddings": 512,
+    "type_vocab_size": 1,
+}
+
+
+def build_model(tokenizer, labels: list[str], base_model: str | None = None, config_overrides: dict | None = None):
+    """A token-classification model over ``labels``: fine-tuned from ``base_model`` or a fresh small BERT."""
+    id2label = dict(enumerate(labels))
+    label2id = {label: index for index, label in id2label.items()}
+    if base_model:
+        return AutoModelForTokenClassification.from_pretrained(
+            base_model, num_labels=len(labels), id2label=id2label, label2id=label2id,
+            ignore_mismatched_sizes=True, local_files_only=True, use_safetensors=True)
+    config = BertConfig(vocab_size=len(tokenizer), pad_token_id=tokenizer.pad_token_id, num_labels=len(labels),
+                        id2label=id2label, label2id=label2id, **{**SMALL_CONFIG, **(config_overrides or {})})
+    return BertForTokenClassification(config)
+
+
+def evaluate(labeller: Labeller, examples: list[dict]) -> dict:
+    """Token-level seqeval precision/recall/F1 of whole-report predictions (windows merged as in inference)."""
+    gold_sequences, predicted_sequences = [], []
+    for example in examples:
+        doc, spans = example_document(example)
+        predictions = labeller.predict_tokens(doc.norm)
+        gold = token_tags(predictions.offsets, char_tags(len(doc.norm), spans))
+        gold_sequences.append(gold)
+        predicted_sequences.append([labeller.id2label[int(i)] for i in predictions.label_ids])
+    report = classification_report(gold_sequences, predicted_sequences, output_dict=True, zero_division=0)
+    return {
+        "precision": precision_score(gold_sequences, predicted_sequences, zero_division=0),
+        "recall": recall_score(gold_sequences, predicted_sequences, zero_division=0),
+        "f1": f1_score(gold_sequences, predicted_sequences, zero_division=0),
+        "structure_f1": {tag: report[tag]["f1-score"] for tag in ("ROW", "COL", "SEC", "NOISE") if tag in report},
+        "reports": len(examples),
+    }
+
+
+def evaluate_by_style(labeller: Labeller, examples: list[dict]) -> dict:
+    """``evaluate`` on all examples, then on each layout style separately."""
+    by_style = defaultdict(list)
+    for example in examples:
+        by_style[example.get("style", "?")].append(example)
+    return {"all": evaluate(labeller, examples),
+            "by_style": {style: evaluate(labeller, group) for style, group in sorted(by_style.items())}}
+
+
+def train(train_examples: list[dict], eval_examples: list[dict], output_dir: str | Path, *,
+          base_model: str | None = None, config_overrides: dict | None = None, stride: int = 384,
+          epochs: float = 1.0, batch_size: int = 16, learning_rate: float = 1e-3, warmup_ratio: float = 0.05,
+          seed: int = 13, max_minutes: float | None = None, log=print) -> dict:
+    """Train, evaluate on ``eval_examples`` and save model + tokenizer + ``training_summary.json`` to ``output_dir``."""
+    set_seed(seed)
+    started = time.time()
+    if base_model:
+        tokenizer = AutoTokenizer.from_pretrained(base_model, local_files_only=True)
+    else:
+        tokenizer = build_char_tokenizer(example_document(example)[0].norm for example in train_examples)
+    labels = label_list()
+    model = build_model(tokenizer, labels, base_model, config_overrides)
+    max_length = model.config.max_position_embeddings
+    label2id = model.config.label2id
+
+    features = [window for example in train_examples
+                for window in example_features(example, tokenizer, label2id, max_length, stride)]
+    random.Random(seed).shuffle(features)
+    log(f"{len(train_examples)} training reports -> {len(features)} windows of <= {max_length} tokens; "
+        f"{sum(p.numel() for p in model.parameters()) / 1e6:.2f}M parameters")
+    loader = DataLoader(features, batch_size=batch_size, shuffle=True,
+                        collate_fn=DataCollatorForTokenClassification(tokenizer),
+                        generator=torch.Generator().manual_seed(seed))
+    total_steps = max(1, math.ceil(len(loader) * epochs))
+    optimizer = torch.optim.AdamW(model.parameters(), lr=learning_rate, weight_decay=0.01)
+    scheduler = get_linear_schedule_with_warmup(optimizer, int(total_steps * warmup_ratio), total_steps)
+
+    model.train()
+    step, losses, stopped_early = 0, [], False
+    while step < total_steps and not stopped_early:
+        for batch in loader:
+            loss = model(**batch).loss
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            optimizer.step()
+            scheduler.step()
+            optimizer.zero_grad()
+            losses.append(loss.item())
+            step += 1
+            if step % 50 == 0 or step == total_steps:
+                log(f"step {step}/{total_steps}  loss {sum(losses[-50:]) / len(losses[-50:]):.4f}  "
+                    f"{(time.time() - started) / 60:.1f} min")
+            if step >= total_steps:
+                break
+            if max_minutes is not None and time.time() - started > max_minutes * 60:
+                log(f"time budget of {max_minutes} min reached at step {step}/{total_steps}")
+                stopped_early = True
+                break
+    train_minutes = (time.time() - started) / 60
+
+    model.eval()
+    metrics = evaluate_by_style(Labeller(model, tokenizer), eval_examples) if eval_examples else {}
+    summary = {
+        "train_reports": len(train_examples), "train_windows": len(features), "steps": step,
+        "batch_size": batch_size, "learning_rate": learning_rate, "seed": seed, "stride": stride,
+        "train_minutes": round(train_minutes, 1), "first_losses": losses[:5], "last_losses": losses[-5:],
+        "base_model": base_model, "eval": metrics,
+    }
+    output_dir = Path(output_dir)
+    output_dir.mkdir(parents=True, exist_ok=True)
+    model.save_pretrained(output_dir, safe_serialization=True)
+    tokenizer.save_pretrained(output_dir)
+    (output_dir / "training_summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=1) + "\n",
+                                                     encoding="utf-8")
+    return summary
