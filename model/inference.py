@@ -9,7 +9,9 @@ doubtful digit makes the whole number doubtful).
 """
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -127,3 +129,12 @@ class Labeller:
         return [Cell(key=span.tag, start=span.start, end=span.end, raw=doc.norm[span.start:span.end],
                      confidence=span.confidence, by="model")
                 for span in self.tag_spans(doc.norm) if is_field_tag(span.tag)]
+
+
+@lru_cache(maxsize=None)
+def checkpoint_version(path: str | Path | None = None) -> str:
+    """A short fingerprint of a checkpoint's weights, so cached parses are redone when the model changes."""
+    weights = Path(path or MODEL_DIR) / "model.safetensors"
+    if not weights.is_file():
+        return "no-model"
+    return hashlib.sha256(weights.read_bytes()).hexdigest()[:12]

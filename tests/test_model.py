@@ -117,7 +117,7 @@ def test_bio_decoding_reads_spans_and_takes_the_lowest_probability():
 def trained(tmp_path_factory):
     """A tiny model trained on the hand-made reports until it has learnt them."""
     output = tmp_path_factory.mktemp("checkpoint")
-    summary = train(EXAMPLES, EXAMPLES[:1], output, config_overrides=TINY, stride=47, epochs=150, batch_size=4,
+    summary = train(EXAMPLES, {"train": EXAMPLES[:1]}, output, config_overrides=TINY, stride=47, epochs=150, batch_size=4,
                     learning_rate=1e-2, log=lambda message: None)
     return output, summary
 
@@ -125,7 +125,7 @@ def trained(tmp_path_factory):
 def test_training_lowers_the_loss(trained):
     _, summary = trained
     assert sum(summary["last_losses"]) / 5 < 0.5 * sum(summary["first_losses"]) / 5
-    assert set(summary["eval"]["all"]) >= {"precision", "recall", "f1"}
+    assert set(summary["eval"]["train"]["all"]) >= {"precision", "recall", "f1"}
 
 
 def test_saved_checkpoint_loads_and_predicts_the_same(trained):

@@ -79,11 +79,11 @@ def evaluate_by_style(labeller: Labeller, examples: list[dict]) -> dict:
             "by_style": {style: evaluate(labeller, group) for style, group in sorted(by_style.items())}}
 
 
-def train(train_examples: list[dict], eval_examples: list[dict], output_dir: str | Path, *,
+def train(train_examples: list[dict], eval_sets: dict[str, list[dict]], output_dir: str | Path, *,
           base_model: str | None = None, config_overrides: dict | None = None, stride: int = 384,
           epochs: float = 1.0, batch_size: int = 16, learning_rate: float = 1e-3, warmup_ratio: float = 0.05,
           seed: int = 13, max_minutes: float | None = None, log=print) -> dict:
-    """Train, evaluate on ``eval_examples`` and save model + tokenizer + ``training_summary.json`` to ``output_dir``."""
+    """Train, evaluate on each of ``eval_sets`` (name -> examples), save model, tokenizer and ``training_summary.json``."""
     set_seed(seed)
     started = time.time()
     if base_model:
@@ -131,7 +131,8 @@ def train(train_examples: list[dict], eval_examples: list[dict], output_dir: str
     train_minutes = (time.time() - started) / 60
 
     model.eval()
-    metrics = evaluate_by_style(Labeller(model, tokenizer), eval_examples) if eval_examples else {}
+    labeller = Labeller(model, tokenizer)
+    metrics = {name: evaluate_by_style(labeller, examples) for name, examples in eval_sets.items() if examples}
     summary = {
         "train_reports": len(train_examples), "train_windows": len(features), "steps": step,
         "batch_size": batch_size, "learning_rate": learning_rate, "seed": seed, "stride": stride,
