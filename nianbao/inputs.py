@@ -1,0 +1,132 @@
+"""What ``nianbao parse INPUT...`` means by an INPUT, and the output name each report file gets.
+
+An INPUT is a file, a folder (searched recursively for report files), a glob pattern (``reports/**/*.pdf``)
+or ``@list.txt`` (a file naming one INPUT per line).  An INPUT that names nothing is an error of its own;
+the other INPUTs still go on.
+"""
+from __future__ import annotations
+
+import glob
+import os
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from nianbao.errors import InputError
+from nianbao.readers import KNOWN_SUFFIXES
+from nianbao.text import decode
+
+
+@dataclass
+class Inputs:
+    """The report files the INPUTs name, in order and without repeats, and the INPUTs that named none."""
+
+    files: list[Path] = field(default_factory=list)
+    errors: list[tuple[str, str]] = field(default_factory=list)  # (input, reason)
+
+
+def expand_inputs(specs: list[str]) -> Inputs:
+    """Resolve every INPUT to report files; a file named twice (or by two INPUTs) is kept once."""
+    result = Inputs()
+    seen: set[Path] = set()
+
+    def add(spec: str, relative_to: Path | None = None) -> None:
+        try:
+            paths = _expand_one(spec, relative_to)
+        except ValueError as error:
+            result.errors.append((spec, str(error)))
+            return
+        for path in paths:
+            key = path.resolve()
+            if key not in seen:
+                seen.add(key)
+                result.files.append(path)
+
+    for spec in specs:
+        if spec.startswith("@"):
+            list_path = Path(spec[1:])
+            try:
+                lines = decode(spec, list_path.read_bytes()).splitlines()
+            except OSError as error:
+                result.errors.append((spec, f"cannot read the list: {error.strerror}"))
+                continue
+            except InputError as error:
+                result.errors.append((spec, f"cannot read the list: {error.reason}"))
+                continue
+            for line in lines:
+                if line.strip() and not line.lstrip().startswith("#"):
+                    add(line.strip(), relative_to=list_path.parent)
+        else:
+            add(spec)
+    return result
+
+
+def _expand_one(spec: str, relative_to: Path | None) -> list[Path]:
+    """The files of one INPUT; ``relative_to`` is the folder of the list naming it (its paths are relative to it)."""
+    path = Path(spec)
+    if relative_to is not None and not path.is_absolute():
+        path = relative_to / path
+    if path.is_file():
+        return [path]
+    if path.is_dir():
+        files = _report_files(path)
+        if not files:
+            raise ValueError(f"no report files ({', '.join(KNOWN_SUFFIXES)}) in the folder")
+        return files
+    if glob.has_magic(str(path)):
+        matches = sorted(glob.glob(str(path), recursive=True))
+        files = [f for match in matches for f in ([Path(match)] if os.path.isfile(match)
+                                                   else _report_files(Path(match)))]
+        if not files:
+            raise ValueError("no file matches the pattern")
+        return files
+    raise ValueError("no such file or folder")
+
+
+def _report_files(folder: Path) -> list[Path]:
+    """Report files under ``folder``, sorted; hidden files and folders (``.git``, output state) are skipped."""
+    found = []
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        found.extend(Path(root) / name for name in sorted(files)
+                     if not name.startswith(".") and Path(name).suffix.lower() in KNOWN_SUFFIXES)
+    return found
+
+
+def output_names(files: list[Path]) -> tuple[list[str], list[str]]:
+    """An output name (no suffix) per file, and a note for every group of files whose stems collide.
+
+    A file is named by its stem.  Files sharing a stem (``2020/report.pdf``, ``2021/report.pdf``) are
+    named by their path below the folder they have in common, folders joined with ``__`` and the suffix
+    kept (``2020__report_pdf``), so the names do not depend on the order of the INPUTs.
+    """
+    by_stem: dict[str, list[int]] = defaultdict(list)
+    for index, path in enumerate(files):
+        by_stem[path.stem].append(index)
+    names = [path.stem for path in files]
+    notes = []
+    for stem, indices in by_stem.items():
+        if len(indices) < 2:
+            continue
+        resolved = [files[i].resolve() for i in indices]
+        common = Path(os.path.commonpath([str(p.parent) for p in resolved]))
+        for i, full in zip(indices, resolved):
+            relative = full.relative_to(common)
+            names[i] = "__".join([*relative.parent.parts, relative.stem + "_" + relative.suffix.lstrip(".")])
+        shown = ", ".join(f"{files[i]} -> {names[i]}" for i in indices)
+        notes.append(f"{len(indices)} files share the name {stem!r}; named by their paths: {shown}")
+    return _unique(names), notes
+
+
+def _unique(names: list[str]) -> list[str]:
+    """Number the rare names still repeated after disambiguation (``x``, ``x-2``...), first come first served."""
+    taken: set[str] = set()
+    out = []
+    for name in names:
+        candidate, number = name, 1
+        while candidate in taken:
+            number += 1
+            candidate = f"{name}-{number}"
+        taken.add(candidate)
+        out.append(candidate)
+    return out

@@ -1,0 +1,111 @@
+"""Output files of ``nianbao parse``: one JSON record per report, or collections of them (JSONL, CSV, Parquet).
+
+Every file is written atomically (a temporary file in the same folder, fsync, ``os.replace``), so a run
+killed at any moment leaves each output either whole or absent, never half-written.  The temporary files
+a kill leaves behind are hidden (``.<name>.<pid>.nianbao-tmp``) and removed by the next run.
+"""
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+import pandas as pd
+
+from nianbao.schema import all_field_keys, field_spec
+
+FORMATS = ("json", "jsonl", "csv", "parquet")
+META_COLUMNS = ("meta.year", "meta.agency", "meta.title")
+TEMP_SUFFIX = ".nianbao-tmp"
+
+
+def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
+    """Call ``write(temporary_path)``, make the bytes durable, then move them to ``path`` in one step."""
+    path = Path(path)
+    temporary = path.parent / f".{path.name}.{os.getpid()}{TEMP_SUFFIX}"
+    try:
+        write(temporary)
+        with open(temporary, "rb+") as handle:
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    directory = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(directory)  # the rename itself survives a crash
+    finally:
+        os.close(directory)
+
+
+def remove_stale_temporaries(folder: Path) -> int:
+    """Delete the temporary files a killed run left in ``folder``; how many there were."""
+    stale = list(Path(folder).glob(f".*{TEMP_SUFFIX}"))
+    for path in stale:
+        path.unlink(missing_ok=True)
+    return len(stale)
+
+
+def write_text(path: Path, text: str) -> None:
+    atomic_write(path, lambda temporary: temporary.write_text(text, encoding="utf-8"))
+
+
+def write_json(path: Path, data) -> None:
+    """One JSON document, UTF-8 with Chinese kept readable."""
+    write_text(path, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def write_jsonl(path: Path, records: Iterable[dict]) -> None:
+    write_text(path, "".join(json.dumps(record, ensure_ascii=False) + "\n" for record in records))
+
+
+def reports_table(records: list[dict]) -> pd.DataFrame:
+    """One row per report: source, template, metadata, then the value of every field key of both templates.
+
+    Columns follow the schema order; a field the report's template lacks is missing (NA).  Counts are
+    nullable integers and amounts nullable decimals, so the table loads into pandas as numbers.
+    """
+    keys = all_field_keys()
+    rows = []
+    for record in records:
+        fields = record["fields"]
+        row = {"source": record["source"], "template": record["template"]}
+        row.update({column: record["meta"].get(column.split(".", 1)[1]) for column in META_COLUMNS})
+        row.update({key: fields[key]["value"] if key in fields else None for key in keys})
+        rows.append(row)
+    frame = pd.DataFrame(rows, columns=["source", "template", *META_COLUMNS, *keys])
+    dtypes = {"meta.year": "Int64"}
+    dtypes.update({key: "Int64" if field_spec(key).kind == "count" else "Float64" for key in keys})
+    return frame.astype(dtypes)
+
+
+def fields_long_table(records: list[dict]) -> pd.DataFrame:
+    """One row per (report, field) with the printed text beside the value: the table to audit a batch by."""
+    rows = [{"report": record["source"], "field": key, "value": parsed["value"], "raw": parsed["raw"],
+             "confidence": parsed["confidence"], "by": parsed["by"]}
+            for record in records for key, parsed in record["fields"].items()]
+    frame = pd.DataFrame(rows, columns=["report", "field", "value", "raw", "confidence", "by"])
+    return frame.astype({"value": "Float64", "confidence": "float64"})
+
+
+def write_collection(out_dir: Path, records: list[dict], output_format: str) -> list[Path]:
+    """Write the collection files of ``output_format`` (not ``json``) for ``records``; the paths written."""
+    out_dir = Path(out_dir)
+    if output_format == "jsonl":
+        path = out_dir / "reports.jsonl"
+        write_jsonl(path, records)
+        return [path]
+    if output_format not in ("csv", "parquet"):
+        raise ValueError(f"no collection file for format {output_format!r}")
+    written = []
+    for name, frame in (("reports", reports_table(records)), ("fields_long", fields_long_table(records))):
+        path = out_dir / f"{name}.{output_format}"
+        if output_format == "csv":
+            # UTF-8 with a BOM: pandas reads it as it is, and spreadsheet programs then show the Chinese.
+            atomic_write(path, lambda temporary, frame=frame: frame.to_csv(temporary, index=False,
+                                                                              encoding="utf-8-sig"))
+        else:
+            atomic_write(path, lambda temporary, frame=frame: frame.to_parquet(temporary, index=False))
+        written.append(path)
+    return written
