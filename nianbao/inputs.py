@@ -31,8 +31,10 @@ def expand_inputs(specs: list[str]) -> Inputs:
     seen: set[Path] = set()
 
     def add(spec: str, relative_to: Path | None = None) -> None:
+        if relative_to is not None and not Path(spec).is_absolute():
+            spec = str(relative_to / spec)
         try:
-            paths = _expand_one(spec, relative_to)
+            paths = _expand_one(spec)
         except ValueError as error:
             result.errors.append((spec, str(error)))
             return
@@ -55,17 +57,15 @@ def expand_inputs(specs: list[str]) -> Inputs:
                 continue
             for line in lines:
                 if line.strip() and not line.lstrip().startswith("#"):
-                    add(line.strip(), relative_to=list_path.parent)
+                    add(line.strip(), relative_to=list_path.parent)  # a list's paths are relative to it
         else:
             add(spec)
     return result
 
 
-def _expand_one(spec: str, relative_to: Path | None) -> list[Path]:
-    """The files of one INPUT; ``relative_to`` is the folder of the list naming it (its paths are relative to it)."""
+def _expand_one(spec: str) -> list[Path]:
+    """The files of one INPUT (not a list)."""
     path = Path(spec)
-    if relative_to is not None and not path.is_absolute():
-        path = relative_to / path
     if path.is_file():
         return [path]
     if path.is_dir():

@@ -38,7 +38,7 @@ def test_a_list_names_inputs_relative_to_its_own_folder(tmp_path):
                                        encoding="utf-8")
     found = expand_inputs([f"@{tmp_path / 'list.txt'}"])
     assert [p.name for p in found.files] == ["a.txt", "b.txt"]
-    assert found.errors == [("reports/absent.txt", "no such file or folder")]
+    assert found.errors == [(str(tmp_path / "reports" / "absent.txt"), "no such file or folder")]
 
 
 def test_inputs_that_name_nothing_are_errors_and_the_rest_go_on(tmp_path):

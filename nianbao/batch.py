@@ -1,0 +1,270 @@
+"""``nianbao parse``: parse many report files into records, in parallel, resumable, one bad file at a time.
+
+A run reads every INPUT, parses each file with the chosen system and writes one JSON record per report
+(or collection files with ``--format``).  It is built to be left running on thousands of files:
+
+- a file that cannot be read or parsed is listed in ``DIR/errors.jsonl`` with its reason and the run goes
+  on; the exit code is 1 when any file failed, 0 when all parsed;
+- every output is written atomically, so a run killed at any moment leaves no half-written file;
+- re-running the same command resumes: ``DIR/.nianbao-state.jsonl`` holds, per output, the content hash of
+  the file and the version of the system that parsed it, and files already done are skipped (``--force``
+  parses them again).  An entry is appended only after its record is safely written, so a kill costs at
+  most the files that were being parsed at that moment.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import sys
+from collections import deque
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from tqdm import tqdm
+
+from nianbao import pipeline
+from nianbao.errors import InputError
+from nianbao.inputs import expand_inputs, output_names
+from nianbao.readers import read_document
+from nianbao.writers import FORMATS, remove_stale_temporaries, write_collection, write_json, write_jsonl
+
+STATE_FILE = ".nianbao-state.jsonl"
+ERRORS_FILE = "errors.jsonl"
+# Where the per-report records live when the output is a collection file (they are what a rerun resumes).
+RECORDS_CACHE = ".nianbao-records"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("inputs", nargs="+", metavar="INPUT",
+                        help="a report file, a folder (searched recursively), a glob pattern such as "
+                             "'reports/**/*.pdf', or @list.txt naming one INPUT per line")
+    parser.add_argument("--out", required=True, type=Path, metavar="DIR", help="folder for the outputs")
+    parser.add_argument("--system", choices=pipeline.SYSTEMS, default="hybrid",
+                        help="labeller: the rule layer, the model, or both reconciled (default: hybrid)")
+    parser.add_argument("--workers", type=_positive_int, default=1, metavar="N",
+                        help="parse N files at once in separate processes (default: 1)")
+    parser.add_argument("--format", choices=FORMATS, default="json", dest="output_format",
+                        help="json: DIR/<stem>.json per report (default); jsonl: DIR/reports.jsonl; csv, "
+                             "parquet: DIR/reports.* (one row per report) and DIR/fields_long.* (one row "
+                             "per field)")
+    parser.add_argument("--force", action="store_true", help="parse again files a previous run already did")
+    parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+
+def _positive_int(text: str) -> int:
+    try:
+        number = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {number}")
+    return number
+
+
+@dataclass
+class Job:
+    """One file to parse and where its record goes."""
+
+    index: int  # position among the INPUTs' files: collection files list reports in this order
+    path: Path
+    record: Path  # the per-report JSON record
+    sha256: str
+
+
+@dataclass
+class Summary:
+    files: int = 0
+    parsed: int = 0
+    skipped: int = 0
+    failed: int = 0
+    failing_checks: int = 0
+    with_warnings: int = 0
+
+    def count(self, failing_checks: int, warnings: int) -> None:
+        self.failing_checks += failing_checks > 0
+        self.with_warnings += warnings > 0
+
+    def line(self) -> str:
+        return (f"{self.files} files: {self.parsed} parsed, {self.skipped} skipped (already done), "
+                f"{self.failed} failed; {self.failing_checks} reports with failing checks, "
+                f"{self.with_warnings} with warnings")
+
+
+def run(args: argparse.Namespace) -> int:
+    out_dir: Path = args.out
+    if out_dir.exists() and not out_dir.is_dir():
+        raise InputError(str(out_dir), "--out must be a folder, and this is a file")
+    record_dir = out_dir if args.output_format == "json" else out_dir / RECORDS_CACHE
+    record_dir.mkdir(parents=True, exist_ok=True)
+    for folder in {out_dir, record_dir}:
+        remove_stale_temporaries(folder)
+
+    inputs = expand_inputs(args.inputs)
+    errors = [{"source": spec, "reason": reason} for spec, reason in inputs.errors]
+    names, notes = output_names(inputs.files)
+    for note in notes:
+        print(f"nianbao parse: {note}", file=sys.stderr)
+    version = pipeline.system_version(args.system)
+    state = State.load(out_dir / STATE_FILE)
+    summary = Summary(files=len(inputs.files) + len(inputs.errors), failed=len(inputs.errors))
+
+    jobs, done = [], []  # done: (index, record) of every report this run ends with
+    for index, (path, name) in enumerate(zip(inputs.files, names)):
+        record = record_dir / f"{name}.json"
+        try:
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        except OSError as error:
+            errors.append({"source": str(path), "reason": f"cannot read the file: {error.strerror}"})
+            summary.failed += 1
+            continue
+        entry = state.entries.get(_key(record, out_dir))
+        if not args.force and entry and entry["sha256"] == digest and entry["system"] == version \
+                and record.is_file():
+            summary.skipped += 1
+            summary.count(entry["failing_checks"], entry["warnings"])
+            done.append((index, record))
+        else:
+            jobs.append(Job(index, path, record, digest))
+
+    try:
+        with state.appending(), tqdm(total=len(jobs), unit="report", desc="parsing", file=sys.stderr,
+                                      disable=True if args.no_progress else None) as bar:
+            for job, record, reason in parse_jobs(jobs, args.system, args.workers):
+                bar.update()
+                if reason is not None:
+                    errors.append({"source": str(job.path), "reason": reason})
+                    summary.failed += 1
+                    bar.set_postfix(failed=summary.failed)
+                    tqdm.write(f"nianbao parse: {job.path}: {reason}", file=sys.stderr)
+                    continue
+                write_json(job.record, record)
+                failing = sum(1 for check in record["checks"] if check["ok"] is False)
+                state.add({"record": _key(job.record, out_dir), "sha256": job.sha256, "system": version,
+                           "source": str(job.path), "failing_checks": failing,
+                           "warnings": len(record["warnings"])})
+                summary.parsed += 1
+                summary.count(failing, len(record["warnings"]))
+                done.append((job.index, job.record))
+    finally:
+        # Written even when the run is interrupted, so the failures met so far are listed.
+        write_jsonl(out_dir / ERRORS_FILE, errors)
+    state.compact()
+
+    outputs = str(out_dir)
+    if args.output_format != "json":
+        records = [json.loads(record.read_text(encoding="utf-8")) for _, record in sorted(done)]
+        outputs = ", ".join(str(path) for path in write_collection(out_dir, records, args.output_format))
+    print(f"nianbao parse: {summary.line()}")
+    print(f"nianbao parse: outputs in {outputs}"
+          + (f"; failures listed in {out_dir / ERRORS_FILE}" if errors else ""))
+    return 1 if summary.failed else 0
+
+
+def _key(record: Path, out_dir: Path) -> str:
+    """A record's name in the state file: its path inside DIR (the record files differ by --format)."""
+    return record.relative_to(out_dir).as_posix()
+
+
+def parse_file(path: str, system: str) -> tuple[dict | None, str | None]:
+    """(record, None) for a parsed file, (None, reason) for one that could not be read or parsed.
+
+    Any exception is caught and named: one report that trips the parser must not stop a batch of
+    thousands, and its reason says what to look at.
+    """
+    try:
+        report = pipeline.parse_document(read_document(path), system)
+    except InputError as error:
+        return None, error.reason
+    except Exception as error:  # noqa: BLE001 - reported per file, see the docstring
+        return None, f"parser failed: {type(error).__name__}: {error}"
+    return report.to_json(), None
+
+
+def parse_jobs(jobs: list[Job], system: str, workers: int):
+    """Yield (job, record, reason) for every job as it finishes: in this process, or in ``workers`` processes.
+
+    At most two files per worker are queued at a time, so memory stays flat however long the batch.  A
+    worker process that dies (killed for memory, a crash in a native library) fails the files it held
+    and a fresh pool takes the rest.
+    """
+    if workers == 1 or len(jobs) < 2:
+        for job in jobs:
+            yield (job, *parse_file(str(job.path), system))
+        return
+    waiting = deque(jobs)
+    while waiting:
+        pool = ProcessPoolExecutor(max_workers=workers)
+        running: dict = {}
+        broken = False
+        try:
+            while (waiting and not broken) or running:
+                while waiting and not broken and len(running) < 2 * workers:
+                    job = waiting.popleft()
+                    try:
+                        running[pool.submit(parse_file, str(job.path), system)] = job
+                    except BrokenProcessPool:
+                        waiting.appendleft(job)
+                        broken = True
+                finished, _ = wait(running, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    job = running.pop(future)
+                    try:
+                        outcome = future.result()
+                    except BrokenProcessPool:
+                        broken = True
+                        outcome = (None, "the worker process died while parsing it (out of memory, or a crash)")
+                    yield (job, *outcome)
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+class State:
+    """The resume journal ``DIR/.nianbao-state.jsonl``: one line per record written, the last one counts.
+
+    Lines are appended and fsynced one by one as records are written; a line torn by a kill is dropped on
+    the next load, and the journal is rewritten (atomically) with one line per record at load and at the
+    end of a run, so it does not grow with reruns.
+    """
+
+    def __init__(self, path: Path, entries: dict[str, dict]):
+        self.path = path
+        self.entries = entries
+        self._handle = None
+
+    @classmethod
+    def load(cls, path: Path) -> "State":
+        entries = {}
+        if path.is_file():
+            for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+                try:
+                    entry = json.loads(line)
+                    entries[entry["record"]] = entry
+                except (json.JSONDecodeError, KeyError, TypeError):
+                    continue  # torn by a kill mid-write
+        state = cls(path, entries)
+        state.compact()
+        return state
+
+    def compact(self) -> None:
+        write_jsonl(self.path, self.entries.values())
+
+    @contextmanager
+    def appending(self):
+        """Context in which ``add`` appends to the journal."""
+        with open(self.path, "a", encoding="utf-8") as handle:
+            self._handle = handle
+            try:
+                yield self
+            finally:
+                self._handle = None
+
+    def add(self, entry: dict) -> None:
+        self.entries[entry["record"]] = entry
+        self._handle.write(json.dumps(entry, ensure_ascii=False) + "\n")
+        self._handle.flush()
+        os.fsync(self._handle.fileno())
