@@ -54,3 +54,9 @@ def detect_template(norm: str) -> tuple[str, bool]:
     distinctive = [k for k in sub_rows if not k[0].isdigit()]
     collapsed = any(k in text for k in single_row) and not any(k in text for k in distinctive)
     return template, collapsed
+
+
+@lru_cache(maxsize=None)
+def section_rows(template: str, section: str, collapsed: bool) -> tuple[str, ...]:
+    """The rows of one table section in printed order (（六） as one row or three, as ``collapsed`` says)."""
+    return tuple(dict.fromkeys(spec.row for spec in get_template(template).fields(collapsed) if spec.section == section))

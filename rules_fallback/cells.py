@@ -1,0 +1,108 @@
+"""The printed cells between one label and the next, however the table was flattened into text.
+
+Converters flatten a table row in many ways; all of these are the row 规章 0 | 0 | 0:
+
+    规章\\n\\t0\\n\\t0\\n\\t0          one cell per line with tab indents (Word -> text)
+    规章 |\\n0 |\\n0 |\\n0 | |        pipes, with empty cells left over at the end
+    | 规章 | 0 | 0 | 0 |            markdown; ASCII-box borders (+----+) between rows are ignored
+    规章　　0　　0　　0              runs of spaces
+    规章000                          glued: scraped text lost every separator
+
+A stretch of text between two labels is cut into slots, one per printed cell: a value (one or more
+numbers, "25个", "+1036"), an empty-cell mark ("－", "/", "无"), or a blank (an empty pipe cell).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from nianbao.schema import load_schema
+from rules_fallback.values import empty_cell_marks
+
+_PIPES = "|│┃¦"
+_PIECE = re.compile(rf"[^\s{_PIPES}]+")
+# Table borders drawn with characters: "+------+", "|:---|", "├────┼"; a lone "-" is an empty cell.
+_BORDER = re.compile(r"[-=+:─━═┄┈┼├┤┌┐└┘┬┴╋┣┫┳┻]{3,}")
+
+
+@lru_cache(maxsize=1)
+def _number() -> re.Pattern:
+    """One printed number; a sign starts a new number, so "97+82179" is two of them."""
+    units = sorted(load_schema()["units"], key=len, reverse=True)
+    return re.compile(r"[+-]?(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?(?:" + "|".join(map(re.escape, units)) + ")?")
+
+
+@dataclass
+class Slot:
+    """One printed cell: ``spans`` (into ``norm``) of its numbers, of its empty mark, or none (blank)."""
+
+    kind: str  # "value", "empty", "blank" or "text"
+    spans: list[tuple[int, int]] = field(default_factory=list)
+
+
+@dataclass
+class GapCells:
+    """The cells printed between two labels; ``glued`` when they touch a label with no separator at all."""
+
+    slots: list[Slot]
+    glued: bool
+
+
+def _classify(norm: str, start: int, end: int) -> Slot | None:
+    piece = norm[start:end]
+    if piece in empty_cell_marks():
+        return Slot("empty", [(start, end)])
+    if _BORDER.fullmatch(piece):
+        return None
+    spans, position = [], start
+    for match in _number().finditer(norm, start, end):
+        if match.start() != position:
+            break
+        spans.append((match.start(), match.end()))
+        position = match.end()
+    if spans and position == end:
+        return Slot("value", spans)
+    return Slot("text", [(start, end)])
+
+
+def _segments(norm: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Pipe-separated cells of the gap; the first one is what is left of the label's own cell."""
+    bounds, position = [], start
+    for index in range(start, end):
+        if norm[index] in _PIPES:
+            bounds.append((position, index))
+            position = index + 1
+    bounds.append((position, end))
+    return bounds
+
+
+def read_gap(norm: str, start: int, end: int) -> GapCells:
+    """The cells printed in ``norm[start:end]`` (the text after a label, up to the next label).
+
+    Text before the first cell is skipped (the rest of a label the matcher did not take); text after
+    a cell ends the row, so a paragraph after the table is never read as cells.
+    """
+    piped = any(char in _PIPES for char in norm[start:end])
+    slots: list[Slot] = []
+    for index, (seg_start, seg_end) in enumerate(_segments(norm, start, end) if piped else [(start, end)]):
+        found = [slot for m in _PIECE.finditer(norm, seg_start, seg_end)
+                 if (slot := _classify(norm, m.start(), m.end())) is not None]
+        if piped and not found:
+            if index > 0:
+                slots.append(Slot("blank"))
+            continue
+        slots.extend(found)
+    cells: list[Slot] = []
+    for slot in slots:
+        if slot.kind == "text":
+            if any(s.kind in ("value", "empty") for s in cells):
+                break
+            cells.clear()  # blanks before the label's leftover text belong to the label
+            continue
+        cells.append(slot)
+    if not any(s.kind in ("value", "empty") for s in cells):
+        return GapCells([], False)
+    values = [s for s in cells if s.kind == "value"]
+    glued = not piped and bool(values) and (values[0].spans[0][0] == start or values[-1].spans[-1][1] == end)
+    return GapCells(cells, glued)

@@ -1,0 +1,92 @@
+"""Splitting table rows whose cells were glued together when the page was scraped.
+
+Scraped reports lose the cell borders: ``一、本年新收政府信息公开申请数量21710000218`` is the row
+217 | 1 | 0 | 0 | 0 | 0 | 218.  A run of digits can be cut into cells in many ways; the cuts that give
+numbers without leading zeros and satisfy the row's printed consistency rule (total = the sum of its
+parts) are the candidates.  The caller takes a split only when it is the only candidate.
+"""
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+# One printed number: sign, integer part without a leading zero, decimals, a unit ("4948.3955万元").
+_PART = re.compile(r"[+-]?(?:0|[1-9]\d*)(?:\.\d+)?\D*")
+_INTEGER_RUN = re.compile(r"[+-]?(\d+)")
+
+
+def _cut_points(token: str) -> list[int]:
+    """Where ``token`` may be cut: inside its leading digit run, never after a sign or inside decimals."""
+    if "," in token:  # "5,008.284" is one formatted number
+        return []
+    run = _INTEGER_RUN.match(token)
+    return list(range(run.start(1) + 1, run.end(1))) if run else []
+
+
+class Splits(NamedTuple):
+    """The candidate splits found; ``exhaustive`` is False when the search gave up (too many ways)."""
+
+    splits: list[list[str]]
+    exhaustive: bool
+
+
+def split_glued_digits(tokens: list[str], n_cells: int, decimal_ok: list[bool],
+                       totals: dict[int, list[int]] | None = None, limit: int = 64,
+                       budget: int = 5000) -> Splits:
+    """All ways to cut ``tokens`` (in order) into ``n_cells`` printed numbers, at most ``limit`` of them.
+
+    Each token gives one or more whole cells (a sign starts a token: "97+82179" comes as "97", "+82179").
+    ``decimal_ok[i]`` says whether cell ``i`` may hold a decimal (an amount in 万元).  ``totals`` maps a cell
+    index to the indices whose sum it must equal ({6: [0, 1, 2, 3, 4, 5]} for a row of section 三).
+
+    The search stops after ``budget`` steps (a long run of digits has very many cuts); the result then
+    says it is not exhaustive, and the caller must not take a single split found as the only one.
+
+    >>> split_glued_digits(["21710000218"], 7, [False] * 7, {6: [0, 1, 2, 3, 4, 5]}).splits
+    [['217', '1', '0', '0', '0', '0', '218']]
+    """
+    totals = totals or {}
+    found: list[list[str]] = []
+    cut_points = [_cut_points(token) for token in tokens]
+    digits_after = [sum(ch.isdigit() for ch in "".join(tokens[i:])) for i in range(len(tokens) + 1)]
+    steps = [0]
+
+    def valid(part: str, index: int) -> bool:
+        return _PART.fullmatch(part) is not None and ("." not in part or decimal_ok[index])
+
+    parts: list[str] = []
+
+    def extend(token_index: int, offset: int) -> None:
+        steps[0] += 1
+        if len(found) >= limit or steps[0] > budget:
+            return
+        if token_index == len(tokens):
+            if len(parts) == n_cells:
+                found.append(list(parts))
+            return
+        cells_left = n_cells - len(parts)
+        token = tokens[token_index]
+        rest_digits = sum(ch.isdigit() for ch in token[offset:]) + digits_after[token_index + 1]
+        if cells_left < len(tokens) - token_index or cells_left > rest_digits:
+            return
+        cuts = [c for c in cut_points[token_index] if c > offset] + [len(token)]
+        if len(parts) in totals:  # a total cell: only the cut that prints the sum of its parts
+            expected = str(sum(int(_value(parts[i])) for i in totals[len(parts)]))
+            cuts = [c for c in cuts if token[offset:c].lstrip("+") == expected]
+        for cut in cuts:
+            part = token[offset:cut]
+            if not valid(part, len(parts)):
+                continue
+            parts.append(part)
+            if cut == len(token):
+                extend(token_index + 1, 0)
+            else:
+                extend(token_index, cut)
+            parts.pop()
+
+    extend(0, 0)
+    return Splits(found, len(found) < limit and steps[0] <= budget)
+
+
+def _value(part: str) -> float:
+    return float(re.match(r"[+-]?\d+(?:\.\d+)?", part).group())

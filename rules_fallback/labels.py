@@ -1,0 +1,114 @@
+"""Where the printed labels of the tables (section headings, block labels, column and row headers) are.
+
+Labels are matched on a whitespace-free view of the normalised text, because converters break them
+anywhere ("本年新\\n制作数量", "（二）部分公开（区分处理的，只计这一\\n情形…）"), and every match is mapped
+back to ``Document.norm``.  The strings come from ``data/schema.json`` (label, variants, keywords); a
+match also takes the item number printed before it ("2.", "（三）", "四、") and a parenthesised note
+after it ("（单位：万元）", "（区分处理的，只计这一情形，不计其他情形）"), so that neither is mistaken for a
+cell.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from nianbao.schema import TEMPLATES, get_template, load_schema
+
+_NUMERALS = "一二三四五六七八九十"
+# The item number printed before a label: "2.", "(三)", "四、" (after NFKC brackets are half width).
+_ITEM_NUMBER = rf"\d\.|\([{_NUMERALS}]+\)|[{_NUMERALS}]+、"
+_LEADING_ITEM_NUMBERS = re.compile(rf"^(?:[{_NUMERALS}]+、)?(?:\([{_NUMERALS}]+\))?(?:\d\.)?")
+# A stripped label shorter than this is too generic to match alone ("3.其他" must not become "其他").
+_MIN_STRIPPED = 3
+_WHITESPACE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class Label:
+    """One printed label: ``norm[start:end]`` (item number and note included) and what it can mean."""
+
+    start: int
+    end: int
+    number: str | None  # the item number printed before it: "三、", "(二)", "2." or None
+    meanings: tuple[tuple[str, str], ...]  # (kind, key); kind: section, block, column, row or row_group
+
+    def means(self, kind: str, keys=None) -> str | None:
+        """The key this label has as a ``kind`` (restricted to ``keys`` if given), or None."""
+        for label_kind, key in self.meanings:
+            if label_kind == kind and (keys is None or key in keys):
+                return key
+        return None
+
+
+def _clean(text: str) -> str:
+    return _WHITESPACE.sub("", unicodedata.normalize("NFKC", text))
+
+
+@lru_cache(maxsize=1)
+def label_strings() -> dict[str, tuple[tuple[str, str], ...]]:
+    """Every matchable label string -> the (kind, key) meanings it has, built from the schema."""
+    schema = load_schema()
+    entries: list[tuple[str, str, list[str]]] = []
+    for section in schema["sections"]:
+        entries.append(("section", section["key"], [section["label"], *section["variants"]]))
+    for kind, table in (("column", schema["columns"]), ("row", schema["rows"]), ("row_group", schema["row_groups"])):
+        for key, spec in table.items():
+            entries.append((kind, key, [spec["label"], *spec.get("variants", []), *spec.get("keywords", [])]))
+    for name in TEMPLATES:
+        for block in get_template(name).blocks:
+            entries.append(("block", block.label, [block.label]))
+    meanings: dict[str, dict[tuple[str, str], None]] = {}
+    for kind, key, texts in entries:
+        for text in texts:
+            cleaned = _clean(text)
+            stripped = _LEADING_ITEM_NUMBERS.sub("", cleaned)
+            for form in {cleaned, stripped}:
+                if form and (form == cleaned or len(form) >= _MIN_STRIPPED):
+                    meanings.setdefault(form, {})[(kind, key)] = None
+    return {form: tuple(found) for form, found in meanings.items()}
+
+
+@lru_cache(maxsize=1)
+def _label_pattern() -> re.Pattern:
+    forms = sorted(label_strings(), key=len, reverse=True)  # at one position the longest form wins
+    return re.compile(rf"(?P<number>{_ITEM_NUMBER})?(?P<label>" + "|".join(map(re.escape, forms))
+                      + r")(?:\([^()\d]*\))?")
+
+
+class CompactText:
+    """The normalised text without whitespace, with the map back to ``norm`` offsets."""
+
+    def __init__(self, norm: str):
+        self.norm = norm
+        keep = [i for i, char in enumerate(norm) if not char.isspace()]
+        self.text = "".join(norm[i] for i in keep)
+        self.to_norm = keep
+
+    def norm_span(self, start: int, end: int) -> tuple[int, int]:
+        return self.to_norm[start], self.to_norm[end - 1] + 1
+
+
+def find_labels(norm: str) -> list[Label]:
+    """All label matches in ``norm``, in text order, not overlapping."""
+    view = CompactText(norm)
+    strings = label_strings()
+    labels = []
+    for match in _label_pattern().finditer(view.text):
+        start, end = view.norm_span(match.start(), match.end())
+        number, text = match["number"], match["label"]
+        # "3.其他" is a row of its own (其他 alone is a column): the item number is part of that label.
+        meanings = strings.get((number or "") + text) or strings[text]
+        labels.append(Label(start, end, number, meanings))
+    return labels
+
+
+def is_heading(label: Label, norm: str) -> bool:
+    """A section heading is numbered "三、…" or starts a line; "（一）主动公开情况" in the overview is not."""
+    if label.means("section") is None:
+        return False
+    if label.number is not None:
+        return label.number.endswith("、")
+    before = norm[:label.start].rstrip(" \t#*")
+    return not before or before.endswith("\n")

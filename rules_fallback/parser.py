@@ -1,0 +1,85 @@
+"""The pure-rule labeller: a report's normalised text -> labelled cells of its three tables.
+
+``label_cells`` is what the pipeline calls for the rule system (and what the hybrid system falls back
+on): it detects the template, finds the table sections wherever they are numbered, reads every row,
+and says in ``warnings`` what it could not read — an ambiguous glued row, a section printed as a
+sentence instead of a table, a report without tables.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from nianbao.records import Cell
+from nianbao.schema import get_template, load_schema
+from nianbao.text import Document
+from rules_fallback.checks import equations
+from rules_fallback.labels import find_labels
+from rules_fallback.sections import Region, find_regions
+from rules_fallback.tables import RowReading, read_labelled_rows, read_unlabelled_row, resolve_with_table_rules
+from rules_fallback.template import detect_template, section_rows
+
+_SENTENCE = re.compile(r"[^。\n]*[。\n]?")
+
+
+@dataclass
+class RuleLabels:
+    """What the rule layer read: the template, the labelled cells (offsets into ``Document.norm``), warnings."""
+
+    template: str
+    collapsed: bool
+    cells: list[Cell] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def _section_label(section: str) -> str:
+    return next(s["label"] for s in load_schema()["sections"] if s["key"] == section)
+
+
+def _first_sentence(norm: str, region: Region) -> str:
+    text = norm[region.start:region.end].strip()
+    return _SENTENCE.match(text).group().strip()[:80]
+
+
+def label_cells(doc: Document) -> RuleLabels:
+    """Label the printed cells of ``doc``'s tables; fields that cannot be read are left out and warned about."""
+    norm = doc.norm
+    template_name, collapsed = detect_template(norm)
+    template = get_template(template_name)
+    rules = list(equations(template_name, collapsed))
+    regions = find_regions(norm, find_labels(norm), template)
+    result = RuleLabels(template_name, collapsed)
+    readings: dict[str, list[RowReading]] = {}
+    for section, region in regions.items():
+        if section == "review":
+            keys = [spec.key for spec in template.fields(collapsed) if spec.section == section]
+            row = read_unlabelled_row(norm, region, keys, f"section {_section_label(section)}", rules)
+            readings[section] = [row] if row else []
+        else:
+            rows = section_rows(template_name, section, collapsed)
+            readings[section] = read_labelled_rows(norm, region, template, rows, rules)
+    resolve_with_table_rules(readings.get("requests", []), rules)
+
+    for section in template.prefixes:
+        name = _section_label(section)
+        found = [r for r in readings.get(section, []) if any(c is not None for cand in r.candidates for c in cand)
+                 or r.notes]
+        if section not in regions:
+            result.warnings.append(f"no heading of section {name} found; its fields are null")
+        elif not found:
+            said = _first_sentence(norm, regions[section])
+            result.warnings.append(f"section {name} prints no table"
+                                   + (f" (it says: {said!r})" if said else "") + "; its fields are null")
+        for reading in readings.get(section, []):
+            result.warnings.extend(reading.notes)
+            cells = reading.resolved
+            if cells is not None:
+                result.cells.extend(c for c in cells if c is not None)
+            elif len(reading.candidates) > 1:
+                ways = " | ".join(" ".join(c.raw if c else "·" for c in cand) for cand in reading.candidates[:4])
+                result.warnings.append(f"{reading.name}: glued digits can be cut {len(reading.candidates)} ways "
+                                       f"that fit the table's sums ({ways}); row left out")
+    if not any(readings.values()):
+        result.warnings.insert(0, "no report tables were found: no table rows or cells in the text "
+                                  "(the tables may have been images or left out of the text)")
+    return result

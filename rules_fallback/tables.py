@@ -1,0 +1,217 @@
+"""Reading the three tables of a report into labelled cells.
+
+Section 二 and 三 are read row by row: a row label, then its cells up to the next label.  Section 四 is
+one row of 15 numbers with no row label (行政复议 / 未经复议直接起诉 / 复议后起诉 × 结果维持 … 总计), read
+from the first cells after its heading.  A row whose cells were glued together is cut by
+``glued.split_glued_digits``; when several cuts fit, the table's consistency equations (the row total,
+then the column balances with the other rows) choose, and a row that stays ambiguous is left out with a
+warning naming it rather than guessed.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from nianbao.records import Cell
+from nianbao.schema import Template, field_spec
+from rules_fallback.cells import GapCells, read_gap
+from rules_fallback.checks import Equation
+from rules_fallback.glued import split_glued_digits
+from rules_fallback.labels import Label
+from rules_fallback.sections import Region
+from rules_fallback.values import normalise_value
+
+# How sure the rule layer is of a cell, by how it was read: the mapping keeps the surer of two claims.
+CONFIDENCE = {"printed": 1.0, "split": 0.95, "split_by_row_rule": 0.9, "split_by_table_rules": 0.85,
+              "fewer_cells": 0.7}
+
+
+@dataclass
+class RowReading:
+    """The cells of one printed row: one candidate list per way of reading it (one when unambiguous)."""
+
+    name: str  # e.g. "requests.new" or "section 四"
+    keys: list[str]
+    candidates: list[list[Cell | None]]  # None: a blank cell
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def resolved(self) -> list[Cell | None] | None:
+        return self.candidates[0] if len(self.candidates) == 1 else None
+
+
+def _cell(norm: str, key: str, span: tuple[int, int], how: str) -> Cell:
+    return Cell(key, span[0], span[1], norm[span[0]:span[1]], CONFIDENCE[how], "rules")
+
+
+def _row_totals(keys: list[str], rules: list[Equation]) -> dict[int, list[int]]:
+    """Equations inside one row ("total = sum of the six applicant columns") as cell positions."""
+    index = {key: i for i, key in enumerate(keys)}
+    return {index[eq.lhs[0]]: [index[k] for k in eq.rhs] for eq in rules
+            if len(eq.lhs) == 1 and all(k in index for k in eq.keys)}
+
+
+def read_row(norm: str, gap: GapCells, name: str, keys: list[str], rules: list[Equation]) -> RowReading:
+    """The cells of one row from the text after its label."""
+    items: list[tuple[str, tuple[int, int] | None]] = []
+    for slot in gap.slots:
+        if slot.kind == "blank":
+            items.append(("blank", None))
+        else:
+            items.extend((slot.kind, span) for span in slot.spans)
+    # Pipe rows carry empty cells that belong to no column: "0 | 0 | |" at the end of a row, and the
+    # header's own empty cells before the values ("总计 | | | |\n0 |\n0 |...").
+    while len(items) > len(keys) and items[-1][0] == "blank":
+        items.pop()
+    while len(items) > len(keys) and items[0][0] == "blank":
+        items.pop(0)
+    reading = RowReading(name, keys, [])
+    if not items:
+        reading.candidates = [[None] * len(keys)]
+    elif len(items) == len(keys):
+        reading.candidates = [[None if span is None else _cell(norm, key, span, "printed")
+                               for key, (_, span) in zip(keys, items)]]
+    elif len(items) > len(keys):
+        reading.notes.append(f"{name}: {len(items)} cells printed for {len(keys)} columns; row left out")
+    elif gap.glued and all(kind == "value" for kind, _ in items):
+        _split_glued(norm, reading, [span for _, span in items], rules)
+    else:
+        # A row printed one cell per line whose last cells were dropped: "行政事业性收费\n\t21\n" (2 columns).
+        reading.candidates = [[None if span is None else _cell(norm, key, span, "fewer_cells")
+                               for key, (_, span) in zip(keys, items)] + [None] * (len(keys) - len(items))]
+        reading.notes.append(f"{name}: {len(items)} cells printed for {len(keys)} columns; "
+                             f"read as the first {len(items)}")
+    return reading
+
+
+def _split_glued(norm: str, reading: RowReading, spans: list[tuple[int, int]], rules: list[Equation]) -> None:
+    tokens = [norm[s:e] for s, e in spans]
+    keys = reading.keys
+    decimal_ok = [field_spec(key).kind == "amount" for key in keys]
+    totals = _row_totals(keys, rules)
+    splits = split_glued_digits(tokens, len(keys), decimal_ok, limit=2)
+    how = "split"
+    if totals and (len(splits.splits) != 1 or not splits.exhaustive):
+        splits = split_glued_digits(tokens, len(keys), decimal_ok, totals)
+        how = "split_by_row_rule"
+    glued = "".join(tokens)
+    digits = sum(char.isdigit() for char in glued)
+    if digits < len(keys):
+        reading.notes.append(f"{reading.name}: glued digits {glued!r} are fewer than its {len(keys)} cells "
+                             f"(blank cells were dropped from the text); row left out")
+    elif not splits.exhaustive or (not totals and len(splits.splits) > 1):
+        reading.notes.append(f"{reading.name}: glued digits {glued!r} can be cut into {len(keys)} cells "
+                             f"in several ways; row left out")
+    elif not splits.splits:
+        reading.notes.append(f"{reading.name}: glued digits {glued!r} cannot be cut into {len(keys)} cells "
+                             f"that fit the row's sum; row left out")
+    else:
+        reading.candidates = [_cells_of_split(norm, keys, spans, tokens, parts, how) for parts in splits.splits]
+
+
+def _cells_of_split(norm: str, keys: list[str], spans: list[tuple[int, int]], tokens: list[str],
+                    parts: list[str], how: str) -> list[Cell]:
+    cells, part_index = [], 0
+    for (start, _), token in zip(spans, tokens):
+        offset = 0
+        while offset < len(token):
+            part = parts[part_index]
+            cells.append(_cell(norm, keys[part_index], (start + offset, start + offset + len(part)), how))
+            offset += len(part)
+            part_index += 1
+    return cells
+
+
+def resolve_with_table_rules(readings: list[RowReading], rules: list[Equation]) -> None:
+    """Narrow ambiguous rows with the equations that link rows (column balances, result sums).
+
+    A value is known when its row is read unambiguously, or when an equation leaves it as the only
+    unknown (even for a row whose printed digits fit no cut: it is then only used to narrow others,
+    never reported).  An ambiguous row keeps the cuts that agree with such a value.
+    """
+    by_key: dict[str, RowReading] = {key: r for r in readings for key in r.keys}
+    derived: dict[str, float] = {}
+
+    def known(key: str) -> float | None:
+        if key in derived:
+            return derived[key]
+        reading = by_key.get(key)
+        cells = reading.resolved if reading else None
+        if cells is None:
+            return None
+        cell = cells[reading.keys.index(key)]
+        return _value(cell) if cell is not None else None
+
+    changed = True
+    while changed:
+        changed = False
+        for eq in rules:
+            unknown = [k for k in eq.keys if known(k) is None]
+            if len(unknown) != 1:
+                continue
+            key = unknown[0]
+            reading = by_key.get(key)
+            if reading is not None and reading.resolved is not None:
+                continue  # a printed blank: nothing to narrow
+            other = sum(known(k) for k in eq.rhs if k != key) - sum(known(k) for k in eq.lhs if k != key)
+            value = other if key in eq.lhs else -other
+            if reading is None or not reading.candidates:
+                derived[key] = value
+                changed = True
+                continue
+            position = reading.keys.index(key)
+            kept = [c for c in reading.candidates if c[position] is not None and _value(c[position]) == value]
+            if kept and len(kept) < len(reading.candidates):
+                reading.candidates = kept
+                if len(kept) == 1:
+                    for cell in kept[0]:
+                        if cell is not None:
+                            cell.confidence = CONFIDENCE["split_by_table_rules"]
+                changed = True
+
+
+def _value(cell: Cell) -> float | None:
+    try:
+        return normalise_value(cell.raw, field_spec(cell.key).kind)
+    except ValueError:
+        return None
+
+
+def _next_start(labels: list[Label], index: int, end: int) -> int:
+    return labels[index + 1].start if index + 1 < len(labels) else end
+
+
+def read_labelled_rows(norm: str, region: Region, template: Template, rows: tuple[str, ...],
+                       rules: list[Equation]) -> list[RowReading]:
+    """Rows of section 二 or 三: each row label in the region, then its cells up to the next label.
+
+    A label that is both a column and a row ("总计") is a row once a row label has been seen: the
+    column header comes first.
+    """
+    blocks = {row: block for block in template.block_of_section(region.section) for row in block.rows}
+    for block in template.block_of_section(region.section):
+        if block.collapsed_into:
+            blocks[block.collapsed_into] = block
+    readings, seen_row = [], False
+    for index, label in enumerate(region.labels):
+        row = label.means("row", rows)
+        if row is None or (label.means("column") and not seen_row):
+            continue
+        seen_row = True
+        block = blocks[row]
+        keys = [template.field_key(region.section, row, column) for column in block.columns]
+        gap = read_gap(norm, label.end, _next_start(region.labels, index, region.end))
+        readings.append(read_row(norm, gap, f"{template.prefixes[region.section] or region.section}.{row}",
+                                 keys, rules))
+    return readings
+
+
+def read_unlabelled_row(norm: str, region: Region, keys: list[str], name: str,
+                        rules: list[Equation]) -> RowReading | None:
+    """Section 四: the first cells after the heading's column headers, one row for every key."""
+    bounds = [region.start] + [label.end for label in region.labels]
+    for index, start in enumerate(bounds):
+        end = region.labels[index].start if index < len(region.labels) else region.end
+        gap = read_gap(norm, start, end)
+        if gap.slots:
+            return read_row(norm, gap, name, keys, rules)
+    return None
