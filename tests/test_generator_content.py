@@ -1,0 +1,82 @@
+"""Specification of synthetic report content: numbers obey the schema's consistency rules except in
+the small share of reports that break them on purpose, and the template follows the year."""
+from __future__ import annotations
+
+import random
+
+from nianbao.schema import get_template, load_schema
+from training.content import random_report
+
+
+def broken_rules(values: dict, template: str, collapsed: bool) -> list[str]:
+    """The consistency rules of schema.json "checks" that ``values`` break (null cells skip a rule)."""
+    schema = load_schema()
+    specs = get_template(template).fields(collapsed)
+    requests = [s for s in specs if s.section == "requests"]
+    rows = list(dict.fromkeys(s.row for s in requests))
+    columns = list(dict.fromkeys(s.column for s in requests))
+    results = rows[rows.index(schema["result_rows"]["first"]):rows.index(schema["result_rows"]["last_before"])]
+    broken = []
+
+    def check(name, lhs, rhs):
+        cells = lhs + rhs
+        if all(values[k] is not None for k in cells) and sum(values[k] for k in lhs) != sum(values[k] for k in rhs):
+            broken.append(name)
+
+    for rule in schema["checks"]:
+        if rule["table"] == "requests" and rule["per"] == "column":
+            right = results if rule["rhs"] == "result_rows" else rule["rhs"]
+            for column in columns:
+                check(rule["name"], [f"requests.{r}.{column}" for r in rule["lhs"]],
+                      [f"requests.{r}.{column}" for r in right])
+        elif rule["table"] == "requests":
+            for row in rows:
+                check(rule["name"], [f"requests.{row}.{c}" for c in rule["lhs"]], [f"requests.{row}.{c}" for c in rule["rhs"]])
+        else:
+            for group in get_template(template).block_of_section("review")[0].rows:
+                check(rule["name"], [f"{group}.{c}" for c in rule["lhs"]], [f"{group}.{c}" for c in rule["rhs"]])
+    return broken
+
+
+def test_numbers_add_up_unless_the_report_is_broken_on_purpose():
+    reports = [random_report(random.Random(seed)) for seed in range(300)]
+    for report in reports:
+        if not report.broken:
+            assert broken_rules(report.values, report.template, report.collapsed) == [], report.values
+    share = sum(r.broken for r in reports) / len(reports)
+    assert 0.01 < share < 0.12
+    assert any(broken_rules(r.values, r.template, r.collapsed) for r in reports if r.broken)
+
+
+def test_template_follows_the_year_with_a_share_keeping_the_old_layout():
+    reports = [random_report(random.Random(seed)) for seed in range(300)]
+    assert all(r.template == "2019" for r in reports if r.year <= 2020)
+    late = [r for r in reports if r.year >= 2021]
+    old = sum(r.template == "2019" for r in late)
+    assert 0 < old < len(late) * 0.25
+    assert any(r.collapsed for r in reports) and not any(r.collapsed for r in reports if r.template == "2019")
+
+
+def test_a_report_without_a_review_table_has_null_review_fields():
+    reports = [random_report(random.Random(seed), "2021") for seed in range(200)]
+    without = [r for r in reports if not r.review_table]
+    assert without
+    for report in without:
+        review = [k for k in report.values if k.split(".")[0] in ("review", "suit_direct", "suit_after_review")]
+        assert len(review) == 15 and all(report.values[k] is None for k in review)
+        assert any("行政复议、行政诉讼案件" in p for s in report.sections if s.key == "review" for p in s.paragraphs)
+
+
+def test_small_bodies_print_mostly_zeros_and_large_ones_thousands():
+    reports = [random_report(random.Random(seed)) for seed in range(200)]
+    small = [v for r in reports if r.size == "small" for v in r.values.values() if v is not None]
+    large = [v for r in reports if r.size == "large" for v in r.values.values() if v is not None]
+    assert sum(v == 0 for v in small) / len(small) > 0.7
+    assert max(large) >= 1000
+
+
+def test_meta_names_the_agency_the_title_names():
+    for seed in range(100):
+        report = random_report(random.Random(seed))
+        if report.title:
+            assert report.title.startswith(report.agency) and str(report.year) in report.title
