@@ -22,6 +22,7 @@ from rules_fallback.values import empty_cell_marks
 
 _PIPES = "|│┃¦"
 _PIECE = re.compile(rf"[^\s{_PIPES}]+")
+_PIPE = re.compile(rf"[{_PIPES}]")
 # Table borders drawn with characters: "+------+", "|:---|", "├────┼"; a lone "-" is an empty cell.
 _BORDER = re.compile(r"[-=+:─━═┄┈┼├┤┌┐└┘┬┴╋┣┫┳┻]{3,}")
 
@@ -31,6 +32,13 @@ def _number() -> re.Pattern:
     """One printed number; a sign starts a new number, so "97+82179" is two of them."""
     units = sorted(load_schema()["units"], key=len, reverse=True)
     return re.compile(r"[+-]?(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?(?:" + "|".join(map(re.escape, units)) + ")?")
+
+
+@lru_cache(maxsize=1)
+def _cell_chars() -> re.Pattern:
+    """Any character a cell can be printed with: a digit or a character of an empty-cell mark."""
+    marks = sorted(set("".join(empty_cell_marks())))
+    return re.compile(r"[\d" + "".join(map(re.escape, marks)) + "]")
 
 
 @dataclass
@@ -51,6 +59,8 @@ class GapCells:
 
 def _classify(norm: str, start: int, end: int) -> Slot | None:
     piece = norm[start:end]
+    if piece.isdigit() and piece.isascii():  # the common case, "0"
+        return Slot("value", [(start, end)])
     if piece in empty_cell_marks():
         return Slot("empty", [(start, end)])
     if _BORDER.fullmatch(piece):
@@ -83,7 +93,9 @@ def read_gap(norm: str, start: int, end: int) -> GapCells:
     Text before the first cell is skipped (the rest of a label the matcher did not take); text after
     a cell ends the row, so a paragraph after the table is never read as cells.
     """
-    piped = any(char in _PIPES for char in norm[start:end])
+    if _cell_chars().search(norm, start, end) is None:  # header labels follow each other: nothing between
+        return GapCells([], False)
+    piped = _PIPE.search(norm, start, end) is not None
     slots: list[Slot] = []
     for index, (seg_start, seg_end) in enumerate(_segments(norm, start, end) if piped else [(start, end)]):
         found = [slot for m in _PIECE.finditer(norm, seg_start, seg_end)

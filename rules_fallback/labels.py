@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate
 
 from nianbao.schema import TEMPLATES, get_template, load_schema
 
@@ -23,6 +25,7 @@ _LEADING_ITEM_NUMBERS = re.compile(rf"^(?:[{_NUMERALS}]+、)?(?:\([{_NUMERALS}]+
 # A stripped label shorter than this is too generic to match alone ("3.其他" must not become "其他").
 _MIN_STRIPPED = 3
 _WHITESPACE = re.compile(r"\s+")
+_NON_SPACE = re.compile(r"\S+")
 
 
 @dataclass(frozen=True)
@@ -42,8 +45,14 @@ class Label:
         return None
 
 
+@lru_cache(maxsize=4)  # template detection and label matching read the same report
+def compact(text: str) -> str:
+    """``text`` without whitespace: printed labels are broken by line breaks and spaces ("本年新\\n制作数量")."""
+    return _WHITESPACE.sub("", text)
+
+
 def _clean(text: str) -> str:
-    return _WHITESPACE.sub("", unicodedata.normalize("NFKC", text))
+    return compact(unicodedata.normalize("NFKC", text))
 
 
 @lru_cache(maxsize=1)
@@ -70,24 +79,49 @@ def label_strings() -> dict[str, tuple[tuple[str, str], ...]]:
     return {form: tuple(found) for form, found in meanings.items()}
 
 
+def _trie_regex(words) -> str:
+    """One regex for many literal strings, factored as a trie: fast, and the longest string wins."""
+    trie: dict = {}
+    for word in words:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def pattern(node: dict) -> str:
+        ends_here = "" in node
+        branches = [re.escape(char) + pattern(child) for char, child in sorted(node.items()) if char]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if ends_here else body
+
+    return pattern(trie)
+
+
 @lru_cache(maxsize=1)
 def _label_pattern() -> re.Pattern:
-    forms = sorted(label_strings(), key=len, reverse=True)  # at one position the longest form wins
-    return re.compile(rf"(?P<number>{_ITEM_NUMBER})?(?P<label>" + "|".join(map(re.escape, forms))
-                      + r")(?:\([^()\d]*\))?")
+    strings = label_strings()
+    # A lookahead on the characters a label can start with lets the engine skip the rest quickly.
+    starts = sorted({form[0] for form in strings} | set(f"0123456789({_NUMERALS}"))
+    return re.compile(rf"(?=[{''.join(map(re.escape, starts))}])(?P<number>{_ITEM_NUMBER})?"
+                      rf"(?P<label>{_trie_regex(strings)})(?:\([^()\d]*\))?")
 
 
 class CompactText:
     """The normalised text without whitespace, with the map back to ``norm`` offsets."""
 
     def __init__(self, norm: str):
-        self.norm = norm
-        keep = [i for i, char in enumerate(norm) if not char.isspace()]
-        self.text = "".join(norm[i] for i in keep)
-        self.to_norm = keep
+        self._runs = [match.span() for match in _NON_SPACE.finditer(norm)]  # non-space runs of norm
+        self.text = compact(norm)
+        self._run_starts = list(accumulate((end - start for start, end in self._runs[:-1]), initial=0))
+
+    def _to_norm(self, index: int) -> int:
+        run = bisect_right(self._run_starts, index) - 1
+        return self._runs[run][0] + index - self._run_starts[run]
 
     def norm_span(self, start: int, end: int) -> tuple[int, int]:
-        return self.to_norm[start], self.to_norm[end - 1] + 1
+        return self._to_norm(start), self._to_norm(end - 1) + 1
 
 
 def find_labels(norm: str) -> list[Label]:

@@ -17,7 +17,7 @@ from rules_fallback.checks import equations
 from rules_fallback.labels import find_labels
 from rules_fallback.sections import Region, find_regions
 from rules_fallback.tables import RowReading, read_labelled_rows, read_unlabelled_row, resolve_with_table_rules
-from rules_fallback.template import detect_template, section_rows
+from rules_fallback.template import detect_template, section_keys, section_rows
 
 _SENTENCE = re.compile(r"[^。\n]*[。\n]?")
 
@@ -52,7 +52,7 @@ def label_cells(doc: Document) -> RuleLabels:
     readings: dict[str, list[RowReading]] = {}
     for section, region in regions.items():
         if section == "review":
-            keys = [spec.key for spec in template.fields(collapsed) if spec.section == section]
+            keys = list(section_keys(template_name, section, collapsed))
             row = read_unlabelled_row(norm, region, keys, f"section {_section_label(section)}", rules)
             readings[section] = [row] if row else []
         else:

@@ -128,6 +128,8 @@ def resolve_with_table_rules(readings: list[RowReading], rules: list[Equation]) 
     unknown (even for a row whose printed digits fit no cut: it is then only used to narrow others,
     never reported).  An ambiguous row keeps the cuts that agree with such a value.
     """
+    if all(len(r.candidates) <= 1 for r in readings):
+        return
     by_key: dict[str, RowReading] = {key: r for r in readings for key in r.keys}
     derived: dict[str, float] = {}
 

@@ -6,20 +6,14 @@ that only the 2021 template has.  The markers are data in ``data/schema.json``.
 """
 from __future__ import annotations
 
-import re
 import unicodedata
 from functools import lru_cache
 
 from nianbao.schema import TEMPLATES, get_template, load_schema
+from rules_fallback.labels import compact
 
 # The current template: what a report without any table (its tables were images) most likely used.
 DEFAULT_TEMPLATE = "2021"
-_WHITESPACE = re.compile(r"\s+")
-
-
-def compact(text: str) -> str:
-    """``text`` without whitespace: printed labels are broken by line breaks and spaces ("本年新\\n制作数量")."""
-    return _WHITESPACE.sub("", text)
 
 
 @lru_cache(maxsize=None)
@@ -59,4 +53,11 @@ def detect_template(norm: str) -> tuple[str, bool]:
 @lru_cache(maxsize=None)
 def section_rows(template: str, section: str, collapsed: bool) -> tuple[str, ...]:
     """The rows of one table section in printed order (（六） as one row or three, as ``collapsed`` says)."""
-    return tuple(dict.fromkeys(spec.row for spec in get_template(template).fields(collapsed) if spec.section == section))
+    fields = get_template(template).fields(collapsed)
+    return tuple(dict.fromkeys(spec.row for spec in fields if spec.section == section))
+
+
+@lru_cache(maxsize=None)
+def section_keys(template: str, section: str, collapsed: bool) -> tuple[str, ...]:
+    """The field keys of one table section in printed order."""
+    return tuple(spec.key for spec in get_template(template).fields(collapsed) if spec.section == section)

@@ -33,6 +33,7 @@ def _number_pattern() -> re.Pattern:
                       + "|".join(map(re.escape, units)) + r")?")
 
 
+@lru_cache(maxsize=4096)  # tables repeat the same few cell texts ("0", "1") over and over
 def normalise_value(raw: str, kind: str) -> int | float | None:
     """The value of a printed cell: an int for a count, a number in 万元 for an amount, None for an empty cell.
 
