@@ -345,8 +345,9 @@ class _Narrative:
                               f"{self.pick('均在法定期限内答复。', '全部按期办结。', '依法依规满足公众相关需求。')}"),
                  ("政府信息管理", self._sentence_bank("management")),
                  ("平台建设", self._sentence_bank("platform")),
+                 ("政策解读", self._sentence_bank("interpretation")),
                  ("监督保障", self._sentence_bank("mechanism"))]
-        count = self.rng.randint(2, 5)
+        count = self.rng.randint(2, 6)
         for index, (name, sentence) in enumerate(items[:count]):
             heading = f"（{CHINESE_NUMERALS[index]}）{name}{self.pick('情况', '', '方面')}"
             if self.rng.random() < 0.5:
@@ -359,11 +360,19 @@ class _Narrative:
     def _sentence_bank(self, topic: str) -> str:
         options = {
             "management": ["持续完善政府信息发布协调机制，严格落实保密审查制度，明确审查程序和责任追究办法。",
+                           f"对现行有效的规范性文件进行全面清理，保留{self.rng.randint(5, 120)}件，废止{self.rng.randint(0, 30)}件。",
+                           "按照“谁制作、谁公开，谁获取、谁公开”的原则，在公文办理程序中明确公开属性。",
                            f"进一步规范信息收集、审核、发布流程，全年清理过期失效信息{self.rng.randint(3, 200)}条。",
                            "严格执行“先审后发”制度，确保发布内容准确规范。"],
             "platform": [f"加强政府网站和政务新媒体建设，{self.pick('微信公众号', '政务微博')}全年发布信息{self.rng.randint(20, 3000)}条。",
+                         f"在政务服务大厅设置政务公开专区，配备查阅终端{self.rng.randint(1, 12)}台，为群众提供查阅、咨询服务。",
+                         f"开展政府网站和政务新媒体常态化监测，全年整改问题{self.rng.randint(1, 60)}个。",
                          "依托门户网站、政务服务大厅等渠道加强政府信息的传播，方便群众查阅。",
                          "完成政府网站集约化改版，优化栏目设置，提升检索和互动功能。"],
+            "interpretation": [f"坚持政策文件与解读材料同步起草、同步审签、同步发布，全年发布政策解读{self.rng.randint(2, 90)}篇。",
+                               "运用图片、图表、视频等可视化方式进行形象化、通俗化解读，确保受众“听得懂、好明白、能理解”。",
+                               f"围绕群众关注的热点问题召开新闻发布会{self.rng.randint(1, 20)}场，及时回应社会关切。",
+                               f"通过“{self.pick('政策面对面', '政策直通车', '局长谈政策')}”等栏目开展解读活动，受众{self.rng.randint(2, 90)}万人次。"],
             "mechanism": ["调整政务公开工作领导小组，明确分管领导和专职人员，将政务公开工作纳入年度考核。",
                           f"组织开展政务公开业务培训{self.rng.randint(1, 9)}次，不断提升工作人员业务水平。",
                           "建立健全工作台账，逐项落实到具体科室和责任人，确保各项工作落地落实。"],

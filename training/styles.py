@@ -18,6 +18,7 @@ import shutil
 import subprocess
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from training import noise
 
@@ -242,8 +243,14 @@ def html_text(doc: PrintedReport, rng: random.Random) -> tuple[str, list[Span]]:
 # --- pdftotext -layout emulation -----------------------------------------------------------------
 
 
+@lru_cache(maxsize=None)
+def _char_width(char: str) -> int:
+    return 2 if unicodedata.east_asian_width(char) in "WF" else 1
+
+
 def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+    """Display width: CJK characters take two columns, as in a terminal or a PDF's text layer."""
+    return sum(map(_char_width, text))
 
 
 def _wrap(pieces: list[Piece], width: int) -> list[list[Piece]]:
@@ -310,9 +317,12 @@ def _layout_table(builder: _Builder, table: Table, rng: random.Random, margin: i
     right_align = rng.random() < 0.5
     blank_between = rng.random() < 0.4
 
-    for row_index in range(len(table.rows)):
+    by_row = [[] for _ in table.rows]
+    for row_index, column, cell in grid:
+        by_row[row_index].append((column, cell))
+    for row_cells in by_row:
         wrapped = []
-        for _, column, cell in (g for g in grid if g[0] == row_index):
+        for column, cell in row_cells:
             span = sum(widths[column:column + cell.colspan]) + gap * (cell.colspan - 1)
             lines = _wrap(cell.pieces, max(span, 2))
             wrapped.append((column, cell, span, lines))
@@ -373,17 +383,18 @@ def traditional(doc: PrintedReport, rng: random.Random) -> tuple[str, list[Span]
 _OPEN, _CLOSE, _MAX_TAGS = 0xE000, 0xEC00, 0xC00
 
 
-def _to_html(doc: PrintedReport, merged_cells: bool = True) -> tuple[str, list[Piece]]:
+def _to_html(doc: PrintedReport, merged_cells: bool = True, line_break: str = "<br>") -> tuple[str, list[Piece]]:
     """The report as an HTML page (Word's table structure: colspan/rowspan), each tagged piece wrapped
     in a pair of private-use sentinels numbered by its index in the returned list.  Without
     ``merged_cells`` every merged cell becomes a cell followed by empty ones (pandoc writes merged
-    cells as raw HTML, flattened ones as a pipe table)."""
+    cells as raw HTML, flattened ones as a pipe table); ``line_break`` replaces a break inside a cell
+    (a pipe-table cell cannot hold one, so pandoc would write a raw ``<br/>``)."""
     tagged: list[Piece] = []
 
     def marked(pieces: list[Piece]) -> str:
         parts = []
         for piece in pieces:
-            text = html.escape(piece.text).replace("\n", "<br>")
+            text = html.escape(piece.text).replace("\n", line_break)
             if piece.kind is not None and piece.text:
                 if len(tagged) >= _MAX_TAGS:
                     raise ValueError(f"more than {_MAX_TAGS} tagged pieces in one report")
@@ -437,10 +448,11 @@ def _trim(text: str, start: int, end: int, piece: Piece) -> Span | None:
     return {"start": start, "end": end, "kind": piece.kind, "key": piece.key}
 
 
-def _converted(doc: PrintedReport, command: list[str], merged_cells: bool = True) -> tuple[str, list[Span]]:
+def _converted(doc: PrintedReport, command: list[str], merged_cells: bool = True,
+               line_break: str = "<br>") -> tuple[str, list[Span]]:
     if shutil.which(command[0]) is None:
         raise ConverterMissing(f"this style needs {command[0]!r}: install it (apt-get install {command[0]})")
-    page, tagged = _to_html(doc, merged_cells)
+    page, tagged = _to_html(doc, merged_cells, line_break)
     result = subprocess.run(command, input=page.encode("utf-8"), capture_output=True, check=True, timeout=60)
     converted = result.stdout.decode("utf-8")
     chars, starts, found = [], {}, []
@@ -461,7 +473,7 @@ def _converted(doc: PrintedReport, command: list[str], merged_cells: bool = True
 
 def markdown(doc: PrintedReport, rng: random.Random) -> tuple[str, list[Span]]:
     """Pipe tables as pandoc writes GitHub markdown from the HTML page (merged cells flattened)."""
-    return _converted(doc, ["pandoc", "-f", "html", "-t", "gfm", "--wrap=none"], merged_cells=False)
+    return _converted(doc, ["pandoc", "-f", "html", "-t", "gfm", "--wrap=none"], merged_cells=False, line_break="")
 
 
 def pandoc_plain(doc: PrintedReport, rng: random.Random) -> tuple[str, list[Span]]:
