@@ -39,7 +39,7 @@ def _title_span(norm: str) -> tuple[int, int] | None:
     for index, match in enumerate(_SEGMENT.finditer(norm)):
         if index >= _TOP_SEGMENTS:
             break
-        line = match.group().strip()
+        line = match.group().strip().lstrip("#*> \t")  # a markdown heading: "# 东湖市…年度报告"
         if (line and len(line) <= _MAX_TITLE and _TITLE_WORDS.search(line)
                 and not any(mark in line for mark in "。,，；;")):
             start = match.start() + match.group().index(line)
