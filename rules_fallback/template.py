@@ -38,13 +38,11 @@ def detect_template(norm: str) -> tuple[str, bool]:
     """
     text = compact(norm)
     hits = {name: sum(text.count(marker) for marker in _markers(name)) for name in TEMPLATES}
-    if not any(hits.values()):
-        return DEFAULT_TEMPLATE, False
     template = max(TEMPLATES, key=lambda name: (hits[name], name == DEFAULT_TEMPLATE))
     if template != "2021":
         return template, False
     sub_rows, single_row = _collapsible_keywords()
-    # "3.其他" is no evidence of the sub-rows: "3.其他法律..." style labels contain it too.
+    # "3.其他" is no evidence of the sub-rows: any numbered list in the narrative can print it.
     distinctive = [k for k in sub_rows if not k[0].isdigit()]
     collapsed = any(k in text for k in single_row) and not any(k in text for k in distinctive)
     return template, collapsed

@@ -1,0 +1,92 @@
+"""Rows whose cells were glued together by a scraper: split where the table's sums make it unique."""
+from nianbao.text import normalise
+from rules_fallback.glued import split_glued_digits
+from rules_fallback.mapping import cells_to_fields
+from rules_fallback.parser import label_cells
+
+ROW_TOTAL = {6: [0, 1, 2, 3, 4, 5]}  # the total column is the sum of the six applicant columns
+
+HEADER = ("三、收到和处理政府信息公开申请情况（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
+          "申请人情况自然人法人或其他组织总计商业企业科研机构社会公益组织法律服务机构其他")
+LABELS = ["一、本年新收政府信息公开申请数量", "二、上年结转政府信息公开申请数量", "三、本年度办理结果（一）予以公开",
+          "（二）部分公开（区分处理的，只计这一情形，不计其他情形）", "（三）不予公开1.属于国家秘密",
+          "2.其他法律行政法规禁止公开", "3.危及“三安全一稳定”", "4.保护第三方合法权益", "5.属于三类内部事务信息",
+          "6.属于四类过程性信息", "7.属于行政执法案卷", "8.属于行政查询事项", "（四）无法提供1.本机关不掌握相关政府信息",
+          "2.没有现成信息需要另行制作", "3.补正后申请内容仍不明确", "（五）不予处理1.信访举报投诉类申请", "2.重复申请",
+          "3.要求提供公开出版物", "4.无正当理由大量反复申请", "5.要求行政机关确认或重新出具已获取信息", "（六）其他处理",
+          "（七）总计", "四、结转下年度继续办理"]
+TAIL = "四、政府信息公开行政复议、行政诉讼情况"
+
+
+def glued_requests(rows: dict[int, str]) -> str:
+    """Section 三 scraped with no separators; rows not given print seven zeros."""
+    return HEADER + "".join(label + rows.get(i, "0000000") for i, label in enumerate(LABELS)) + TAIL
+
+
+def parse(text):
+    doc = normalise("glued", text)
+    labels = label_cells(doc)
+    fields, _ = cells_to_fields(doc, labels.template, labels.collapsed, labels.cells)
+    return labels, {key: field.value for key, field in fields.items()}
+
+
+def test_digits_split_uniquely_by_the_row_total():
+    assert split_glued_digits(["21710000218"], 7, [False] * 7, ROW_TOTAL).splits == \
+        [["217", "1", "0", "0", "0", "0", "218"]]
+
+
+def test_a_split_with_several_fits_returns_all_of_them():
+    found = split_glued_digits(["110000011"], 7, [False] * 7, ROW_TOTAL)
+    assert found.exhaustive and found.splits == [["1", "10", "0", "0", "0", "0", "11"],
+                                                 ["11", "0", "0", "0", "0", "0", "11"]]
+
+
+def test_decimals_only_in_amount_cells_and_signs_start_a_cell():
+    assert split_glued_digits(["1", "-10"], 3, [False] * 3).splits == [["1", "-1", "0"]]
+    assert split_glued_digits(["56742.1644万元"], 2, [False, True]).splits[0] == ["5", "6742.1644万元"]
+
+
+def test_glued_row_in_a_report_and_the_next_labels_item_number():
+    # "...禁止公开" follows "0000000": the "2." belongs to the label, not to the last cell.
+    rows = {0: "21710000218", 2: "21710000218", 21: "21710000218"}
+    labels, values = parse(glued_requests(rows))
+    assert [values[f"requests.new.{c}"] for c in ("natural", "commercial", "research", "social", "legal",
+                                                  "other_org", "total")] == [217, 1, 0, 0, 0, 0, 218]
+    assert values["requests.denied_secret.total"] == 0 and values["requests.denied_law.natural"] == 0
+    assert values["requests.total.total"] == 218
+    assert not [w for w in labels.warnings if "requests" in w]
+
+
+def test_ambiguous_row_is_warned_about_not_guessed():
+    # 110000011 is 11|0|0|0|0|0|11 or 1|10|0|0|0|0|11; nothing else in the table tells which.
+    rows = {0: "110000011", 1: "110000011"}
+    labels, values = parse(glued_requests(rows))
+    assert values["requests.new.natural"] is None and values["requests.new.total"] is None
+    assert any(w.startswith("requests.new: glued digits can be cut 2 ways") for w in labels.warnings)
+
+
+def test_column_balances_settle_rows_the_row_total_cannot():
+    # new and total print 110000011 (11|0|0|0|0|0|11 or 1|10|0|0|0|0|11). granted 9 and partial 2 make
+    # the total row's natural column 11, and new + carried_over = total + carry_forward then fixes new.
+    labels, values = parse(glued_requests({0: "110000011", 2: "9000009", 3: "2000002", 21: "110000011"}))
+    for row in ("new", "total"):
+        assert [values[f"requests.{row}.{c}"] for c in ("natural", "commercial", "total")] == [11, 0, 11]
+    assert not [w for w in labels.warnings if "requests" in w]
+
+
+def test_rows_ambiguous_together_stay_out():
+    # granted and total both print 110000011: the column sums tie them to each other, not to a value.
+    labels, values = parse(glued_requests({0: "110000011", 2: "110000011", 21: "110000011"}))
+    assert values["requests.granted.natural"] is None and values["requests.new.natural"] is None
+    assert {w.split(":")[0] for w in labels.warnings if w.startswith("requests")} == \
+        {"requests.new", "requests.granted", "requests.total"}
+
+
+def test_review_row_of_fifteen_glued_digits():
+    text = ("四、政府信息公开行政复议、行政诉讼情况行政复议行政诉讼结果维持结果纠正其他结果尚未审结总计未经复议直接起诉"
+            "复议后起诉结果维持结果纠正其他结果尚未审结总计结果维持结果纠正其他结果尚未审结总计100010000010001"
+            "五、存在的主要问题及改进情况")
+    _, values = parse(text)
+    assert [values[f"{g}.{c}"] for g in ("review", "suit_direct", "suit_after_review")
+            for c in ("upheld", "corrected", "other", "pending", "total")] == \
+        [1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1]
