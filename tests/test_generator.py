@@ -124,3 +124,13 @@ def test_missing_converter_says_which(monkeypatch):
     monkeypatch.setattr(styles.shutil, "which", lambda program: None)
     with pytest.raises(ConverterMissing, match="w3m"):
         generate_example(random.Random(1), style="ascii_box")
+
+
+def test_meta_is_printed_as_the_report_prints_it():
+    """The agency and title in gold are the text's own (in traditional characters when it is)."""
+    for style in ("traditional", "tsv"):
+        for seed in range(20):
+            example = generate_example(random.Random(seed), style=style)
+            for name in ("agency", "title"):
+                value = example["gold"]["meta"][name]
+                assert value is None or value in example["text"], (style, seed, name, value)

@@ -40,23 +40,35 @@ def generate_example(rng: random.Random, template: str | None = None, style: str
     content = random_report(rng, template)
     printed = print_report(rng, content)
     text, spans = STYLES[style](printed, rng)
-    text = _add_noise(rng, text, spans, style)
+    text, swaps = _add_noise(rng, text, spans, style)
     spans.sort(key=lambda span: (span["start"], span["end"]))
-    return {"text": text, "gold": content.gold(), "spans": spans, "style": style}
+    gold = content.gold()
+    # meta holds the agency and title as the report prints them: in traditional characters or
+    # full-width digits when the whole text is
+    for name in ("agency", "title"):
+        for swap in swaps:
+            gold["meta"][name] = swap(gold["meta"][name]) if gold["meta"][name] else gold["meta"][name]
+    return {"text": text, "gold": gold, "spans": spans, "style": style}
 
 
-def _add_noise(rng: random.Random, text: str, spans: list[dict], style: str) -> str:
+def _add_noise(rng: random.Random, text: str, spans: list[dict], style: str) -> tuple[str, list]:
+    """Apply the cross-style noise; returns the text and the character swaps the whole text went through."""
     if rng.random() < STRAY_MARKER_SHARE:
         text = noise.add_stray_markers(rng, text, spans)
     if rng.random() < ODD_SPACE_SHARE:
         text = noise.odd_spaces(rng, text, aligned=style in ALIGNED_STYLES)
+    swaps = []
     if rng.random() < HALF_WIDTH_SHARE:
-        text = noise.half_width_brackets(text)
+        swaps.append(noise.half_width_brackets)
     if rng.random() < WIDE_DIGIT_SHARE:
-        text = noise.widen_digits(text)
+        swaps.append(noise.widen_digits)
     if style != "traditional" and rng.random() < TRADITIONAL_SHARE:
-        text = noise.to_traditional(text)
-    return text
+        swaps.append(noise.to_traditional)
+    for swap in swaps:
+        text = swap(text)
+    if style == "traditional":
+        swaps.append(noise.to_traditional)  # the style itself printed the text in traditional characters
+    return text, swaps
 
 
 # --- printing a report -----------------------------------------------------------------------------
@@ -71,7 +83,8 @@ def print_report(rng: random.Random, content: ReportContent) -> PrintedReport:
     if content.title:
         blocks.append(Paragraph([Piece(" " * rng.choice([0, 0, 8, 20]) + content.title)]))
     blocks.extend(Paragraph([Piece(text)]) for text in content.preface)
-    numbering = rng.choice(["{zh}、"] * 8 + ["{n}、 ", "{n}."])
+    # most reports number sections 一、二、…; a few use Arabic numbers (seed 000: "1、 总体情况")
+    numbering = rng.choice(["{zh}、"] * 28 + ["{n}、 ", "{n}."])
     for index, section in enumerate(content.sections):
         number = numbering.format(zh=_chinese_number(index + 1), n=index + 1)
         blocks.append(Paragraph([Piece(number + section.heading, "section" if section.key else None, section.key)]))
