@@ -174,7 +174,8 @@ def parse_file(path: str, system: str) -> tuple[dict | None, str | None]:
     """(record, None) for a parsed file, (None, reason) for one that could not be read or parsed.
 
     Any exception is caught and named: one report that trips the parser must not stop a batch of
-    thousands, and its reason says what to look at.
+    thousands, and its reason says what to look at.  A file in which not one table cell of a report was
+    found (a news page, a report whose tables are pictures) is a failure too, not a record of nulls.
     """
     try:
         report = pipeline.parse_document(read_document(path), system)
@@ -182,6 +183,8 @@ def parse_file(path: str, system: str) -> tuple[dict | None, str | None]:
         return None, error.reason
     except Exception as error:  # noqa: BLE001 - reported per file, see the docstring
         return None, f"parser failed: {type(error).__name__}: {error}"
+    if all(parsed.raw is None for parsed in report.fields.values()):
+        return None, "no report found: not one table cell of a report is in the text"
     return report.to_json(), None
 
 

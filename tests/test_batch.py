@@ -20,11 +20,14 @@ CALLS: list[str] = []
 
 
 def stand_in_parser(doc, system="hybrid"):
-    """A report whose one field is the count of lines; "崩溃" makes it raise, "核对" fails a check."""
+    """A report whose one field is the count of lines; "崩溃" makes it raise, "核对" fails a check, "新闻"
+    finds no table cell."""
     CALLS.append(doc.source)
     if "崩溃" in doc.norm:
         raise RuntimeError("stand-in parser tripped")
     lines = doc.norm.count("\n")
+    if "新闻" in doc.norm:  # no table cell found: every field unprinted
+        return Report(doc.source, "2021", {}, {"requests.new.natural": Field(None)})
     checks = [Check("sum", "requests.total", "核对" not in doc.norm, 1, 2, ["requests.total.total"])]
     return Report(source=doc.source, template="2019", meta={"year": 2020, "agency": None, "title": None},
                   fields={"requests.new.natural": Field(lines, raw=str(lines), by="rules")}, checks=checks,
@@ -211,3 +214,11 @@ def test_a_zip_renamed_docx_is_one_error_among_good_files(tmp_path):
     write(tmp_path, "a.txt", "一\n")
     assert parse(tmp_path / "odd.docx", tmp_path / "a.txt", "--out", tmp_path / "out") == 1
     assert [e["source"] for e in errors_of(tmp_path / "out")] == [str(tmp_path / "odd.docx")]
+
+
+def test_a_text_with_no_report_in_it_is_an_error(tmp_path):
+    write(tmp_path, "news.html", "<h1>新闻</h1>")
+    assert parse(tmp_path / "news.html", "--out", tmp_path / "out") == 1
+    assert errors_of(tmp_path / "out") == [{"source": str(tmp_path / "news.html"),
+                                            "reason": "no report found: not one table cell of a report is in the text"}]
+    assert not (tmp_path / "out" / "news.json").exists()
