@@ -1,13 +1,17 @@
-"""One report from document to record: labeller -> mapping -> checks -> Report.
+"""One report from document to record: labellers -> mapping -> reconciliation -> checks -> Report.
 
 ``system`` chooses the labeller: ``rules`` (the rule layer alone), ``model`` (the token-classification
-model's cells mapped by the rule layer, no rule fallback) or ``hybrid`` (both, reconciled field by field;
-see ``nianbao.hybrid``).
+model's cells mapped by the rule layer's mapping, no rule fallback) or ``hybrid`` (both, reconciled
+field by field by ``nianbao.hybrid``).  The template is detected from the printed layout by the rule
+layer in every system.
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
+from nianbao.confidence import apply_calibration, features_by_key
+from nianbao.hybrid import reconcile
 from nianbao.records import Report
 from nianbao.text import Document
 from rules_fallback.checks import run_checks
@@ -19,20 +23,35 @@ SYSTEMS = ("rules", "model", "hybrid")
 PARSER_VERSION = "0.1.0"
 
 
+@lru_cache(maxsize=1)
+def default_labeller():
+    """The shipped model, loaded once per process (FileNotFoundError when no checkpoint is installed)."""
+    from model.inference import Labeller
+
+    return Labeller.load()
+
+
 def parse_document(doc: Document, system: str = "hybrid") -> Report:
     """Parse one read document with the chosen system."""
     if system not in SYSTEMS:
         raise ValueError(f"unknown system {system!r}: expected one of {', '.join(SYSTEMS)}")
     rules = label_cells(doc)
     warnings = list(rules.warnings)
-    if system == "rules":
-        fields, mapping_warnings = cells_to_fields(doc, rules.template, rules.collapsed, rules.cells)
+    rule_fields = model_fields = None
+    if system in ("rules", "hybrid"):
+        rule_fields, mapping_warnings = cells_to_fields(doc, rules.template, rules.collapsed, rules.cells)
+        warnings.extend(mapping_warnings)
+    if system in ("model", "hybrid"):
+        model_cells = default_labeller().label(doc)
+        model_fields, mapping_warnings = cells_to_fields(doc, rules.template, rules.collapsed, model_cells)
+        warnings.extend(f"model: {warning}" for warning in mapping_warnings)
+    if system == "hybrid":
+        fields, choices = reconcile(rules.template, rules.collapsed, rule_fields, model_fields)
+        warnings.extend(choices)
     else:
-        from nianbao.hybrid import label_with_model
-
-        fields, mapping_warnings = label_with_model(doc, rules, system)
-    warnings.extend(mapping_warnings)
-    checks = run_checks(rules.template, rules.collapsed, fields) if rules.template else []
+        fields = rule_fields if system == "rules" else model_fields
+    checks = run_checks(rules.template, rules.collapsed, fields)
+    apply_calibration(system, fields, features_by_key(fields, rule_fields, model_fields, checks))
     return Report(source=doc.source, template=rules.template, meta=read_meta(doc), fields=fields,
                   checks=checks, warnings=warnings)
 
@@ -45,9 +64,15 @@ def parse_path(path: str | Path, system: str = "hybrid") -> Report:
 
 
 def system_version(system: str) -> str:
-    """A string that changes whenever the output of ``system`` may change (parser version, model checkpoint)."""
+    """A string that changes whenever the output of ``system`` may change (parser version, model checkpoint).
+
+    Raises FileNotFoundError for a model-based system when no checkpoint is installed.
+    """
     if system == "rules":
         return f"rules-{PARSER_VERSION}"
     from model.inference import checkpoint_version
 
-    return f"{system}-{PARSER_VERSION}-{checkpoint_version()}"
+    version = checkpoint_version()
+    if version == "no-model":
+        raise FileNotFoundError("no model checkpoint installed in model/checkpoint (run `nianbao train`)")
+    return f"{system}-{PARSER_VERSION}-{version}"

@@ -1,0 +1,77 @@
+"""Calibrated field confidence: what a labeller's raw scores and the arithmetic say, turned into P(right).
+
+A raw score (the model's softmax probability, the rule layer's "how was this cell read") is not a
+probability of being right.  ``field_features`` describes one field's evidence — do the two readings
+agree, how sure was each, do the consistency checks through it hold — and a logistic regression fitted on
+held-out generated reports (``training/calibrate.py``, saved as ``calibration.json`` beside the model
+checkpoint) maps that evidence to the probability that the value is right, per system.
+"""
+from __future__ import annotations
+
+import json
+import math
+from functools import lru_cache
+from pathlib import Path
+
+from nianbao.paths import MODEL_DIR
+from nianbao.records import Check, Field
+
+FEATURES = ("agree", "rules_has", "model_has", "rules_conf", "model_conf", "from_model",
+            "checks_ok", "checks_broken", "checks_open", "is_null")
+CALIBRATION_FILE = "calibration.json"
+
+
+def _checks_by_key(checks: list[Check]) -> dict[str, list[Check]]:
+    found: dict[str, list[Check]] = {}
+    for check in checks:
+        for key in check.keys:
+            found.setdefault(key, []).append(check)
+    return found
+
+
+def field_features(field: Field, rule: Field | None, model: Field | None, checks: list[Check]) -> list[float]:
+    """The evidence about one field, in ``FEATURES`` order (``rule``/``model`` None: that reader did not run)."""
+    def has(reading):
+        return float(reading is not None and reading.start is not None)
+
+    agree = float(rule is not None and model is not None and rule.value == model.value)
+    return [agree, has(rule), has(model),
+            rule.confidence if rule is not None and rule.start is not None else 0.0,
+            model.confidence if model is not None and model.start is not None else 0.0,
+            float(field.by == "model"),
+            float(sum(c.ok is True for c in checks)), float(sum(c.ok is False for c in checks)),
+            float(sum(c.ok is None for c in checks)), float(field.value is None)]
+
+
+def features_by_key(fields: dict[str, Field], rule_fields: dict[str, Field] | None,
+                    model_fields: dict[str, Field] | None, checks: list[Check]) -> dict[str, list[float]]:
+    by_key = _checks_by_key(checks)
+    return {key: field_features(field, rule_fields.get(key) if rule_fields else None,
+                                model_fields.get(key) if model_fields else None, by_key.get(key, []))
+            for key, field in fields.items()}
+
+
+@lru_cache(maxsize=None)
+def load_calibration(path: str | None = None) -> dict | None:
+    """The fitted calibration of the shipped checkpoint, or None where none was fitted."""
+    file = Path(path or MODEL_DIR) / CALIBRATION_FILE
+    if not file.is_file():
+        return None
+    return json.loads(file.read_text(encoding="utf-8"))
+
+
+def calibrated(system: str, features: list[float], calibration: dict) -> float:
+    """P(right) for one field under ``system``'s fitted logistic regression."""
+    fitted = calibration["systems"][system]
+    score = fitted["intercept"] + sum(w * x for w, x in zip(fitted["coef"], features))
+    return 1.0 / (1.0 + math.exp(-score))
+
+
+def apply_calibration(system: str, fields: dict[str, Field], features: dict[str, list[float]]) -> bool:
+    """Replace raw confidences by calibrated ones in place; False when no calibration is available."""
+    calibration = load_calibration()
+    if calibration is None or system not in calibration["systems"]:
+        return False
+    for key, field in fields.items():
+        field.confidence = round(calibrated(system, features[key], calibration), 6)
+    return True

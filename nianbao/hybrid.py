@@ -1,0 +1,92 @@
+"""Reconcile the model's and the rules' readings of a report into one set of fields.
+
+Policy (documented in the README):
+
+1. Where both readings give the same value, it stands (``by="both"``).
+2. Where they differ, the printed arithmetic chooses: for every row that has a sum rule (the six
+   applicant columns add up to 总计; a review group's four results add up to its 总计) the reading whose
+   row satisfies the rule wins; then every column rule (new + carried_over = total + carry_forward,
+   results add up to 总计) that still fails is retried with the other reading of each disputed cell in
+   it, and a switch is kept only if it makes the column add up without breaking its row.
+3. Where the arithmetic cannot decide, the more confident reading wins, and a reading that found a
+   printed cell beats one that found nothing.
+
+Both candidates are readings of the printed text: nothing is computed into a cell, so a report whose
+printed numbers are wrong keeps them and its checks fail.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+
+from nianbao.records import Field
+from nianbao.schema import load_schema
+from rules_fallback.checks import Equation, equations
+
+
+def _same(a: Field, b: Field) -> bool:
+    if a.value is None or b.value is None:
+        return a.value is None and b.value is None
+    return abs(a.value - b.value) < 1e-9
+
+
+def _state(eq: Equation, fields: dict[str, Field]) -> int:
+    """+1 the equation holds, -1 it is broken, 0 a cell is null (cannot tell)."""
+    values = [fields[key].value for key in eq.keys]
+    if any(value is None for value in values):
+        return 0
+    return 1 if abs(sum(values[:len(eq.lhs)]) - sum(values[len(eq.lhs):])) < 1e-6 else -1
+
+
+def _preference(field: Field) -> tuple:
+    """How much a reading is worth when the arithmetic is silent: found a cell first, then confidence."""
+    return (field.start is not None, field.confidence)
+
+
+def reconcile(template: str, collapsed: bool, rule_fields: dict[str, Field],
+              model_fields: dict[str, Field]) -> tuple[dict[str, Field], list[str]]:
+    """One field per key, chosen from the two readings by the policy above; warnings name the choices."""
+    fields: dict[str, Field] = {}
+    disputed: set[str] = set()
+    for key, rule in rule_fields.items():
+        model = model_fields[key]
+        if _same(rule, model):
+            both = rule.start is not None and model.start is not None
+            base = rule if rule.start is not None else model
+            fields[key] = replace(base, by="both" if both else base.by,
+                                  confidence=max(rule.confidence, model.confidence))
+        else:
+            disputed.add(key)
+            fields[key] = max((rule, model), key=_preference)
+
+    eqs = equations(template, collapsed)
+    row_rules = {rule["name"] for rule in load_schema()["checks"] if rule["per"] == "row"}
+    row_eqs = [eq for eq in eqs if eq.rule in row_rules]
+    row_of = {key: eq for eq in row_eqs for key in eq.keys}
+    for eq in row_eqs:
+        keys = [key for key in eq.keys if key in disputed]
+        if not keys:
+            continue
+        readings = []
+        for source in (rule_fields, model_fields):
+            trial = dict(fields)
+            trial.update({key: source[key] for key in keys})
+            readings.append((_state(eq, trial), sum(_preference(source[k])[0] for k in keys),
+                             sum(source[k].confidence for k in keys), source is rule_fields, trial))
+        best = max(readings, key=lambda r: r[:4])
+        fields.update({key: best[4][key] for key in keys})
+
+    warnings = []
+    for eq in eqs:
+        if eq in row_eqs or _state(eq, fields) == 1:
+            continue
+        for key in [k for k in eq.keys if k in disputed]:
+            other = model_fields[key] if fields[key] is rule_fields[key] else rule_fields[key]
+            trial = dict(fields)
+            trial[key] = other
+            row = row_of.get(key)
+            if _state(eq, trial) == 1 and (row is None or _state(row, trial) >= _state(row, fields)):
+                fields[key] = other
+                warnings.append(f"{key}: took the {other.by} reading {other.raw!r}, which makes {eq.rule} "
+                                f"hold at {eq.where}")
+                break
+    return fields, warnings
