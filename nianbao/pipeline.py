@@ -32,7 +32,14 @@ def default_labeller():
 
 
 def parse_document(doc: Document, system: str = "hybrid") -> Report:
-    """Parse one read document with the chosen system."""
+    """Parse one read document with the chosen system; confidences are calibrated where a calibration exists."""
+    report, features = parse_with_evidence(doc, system)
+    apply_calibration(system, report.fields, features)
+    return report
+
+
+def parse_with_evidence(doc: Document, system: str) -> tuple[Report, dict[str, list[float]]]:
+    """The record with raw confidences, and each field's evidence (``nianbao.confidence.FEATURES``)."""
     if system not in SYSTEMS:
         raise ValueError(f"unknown system {system!r}: expected one of {', '.join(SYSTEMS)}")
     rules = label_cells(doc)
@@ -51,9 +58,9 @@ def parse_document(doc: Document, system: str = "hybrid") -> Report:
     else:
         fields = rule_fields if system == "rules" else model_fields
     checks = run_checks(rules.template, rules.collapsed, fields)
-    apply_calibration(system, fields, features_by_key(fields, rule_fields, model_fields, checks))
-    return Report(source=doc.source, template=rules.template, meta=read_meta(doc), fields=fields,
-                  checks=checks, warnings=warnings)
+    report = Report(source=doc.source, template=rules.template, meta=read_meta(doc), fields=fields,
+                    checks=checks, warnings=warnings)
+    return report, features_by_key(fields, rule_fields, model_fields, checks)
 
 
 def parse_path(path: str | Path, system: str = "hybrid") -> Report:

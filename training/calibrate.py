@@ -1,0 +1,68 @@
+"""Fit the field-confidence calibration and print its reliability on reports it was not fitted on.
+
+    python -m training.calibrate [--n 140] [--fit-seed 1001] [--check-seed 1002]
+
+Generates two disjoint sets of synthetic reports (every style; seeds never used in training), parses
+each with every system, records each field's evidence (``nianbao.confidence.field_features``) and
+whether its value equals the gold, fits one logistic regression per system on the first set, writes
+``calibration.json`` beside the model checkpoint, and prints the reliability table on the second set.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+
+from sklearn.linear_model import LogisticRegression
+
+from evaluate.reliability import render_reliability
+from evaluate.scoring import same_value
+from nianbao.confidence import CALIBRATION_FILE, FEATURES, calibrated
+from nianbao.paths import MODEL_DIR
+from nianbao.pipeline import SYSTEMS, parse_with_evidence
+from nianbao.text import normalise
+from training.corpus import iter_examples
+from training.styles import STYLES, missing_converter
+
+
+def evidence(n: int, seed: int, systems=SYSTEMS) -> dict[str, tuple[list[list[float]], list[bool]]]:
+    """Per system: each field's features and whether its value was right, over ``n`` generated reports."""
+    styles = [style for style in STYLES if not missing_converter(style)]
+    found = {system: ([], []) for system in systems}
+    for stem, example in iter_examples(n, styles, seed):
+        doc = normalise(stem, example["text"])
+        gold = example["gold"]["fields"]
+        for system in systems:
+            report, features = parse_with_evidence(doc, system)
+            for key, gold_value in gold.items():
+                field = report.fields.get(key)
+                found[system][0].append(features[key] if field else [0.0] * len(FEATURES))
+                found[system][1].append(field is not None and same_value(gold_value, field.value))
+    return found
+
+
+def fit(found) -> dict:
+    systems = {}
+    for system, (features, correct) in found.items():
+        regression = LogisticRegression(C=1.0, max_iter=2000).fit(features, correct)
+        systems[system] = {"coef": regression.coef_[0].round(6).tolist(),
+                           "intercept": float(round(regression.intercept_[0], 6))}
+    return {"features": list(FEATURES), "systems": systems}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="fit and check the field-confidence calibration")
+    parser.add_argument("--n", type=int, default=140, help="reports per set (default: %(default)s)")
+    parser.add_argument("--fit-seed", type=int, default=1001)
+    parser.add_argument("--check-seed", type=int, default=1002)
+    args = parser.parse_args()
+    calibration = fit(evidence(args.n, args.fit_seed))
+    calibration.update({"fitted_on": {"reports": args.n, "seed": args.fit_seed}})
+    (MODEL_DIR / CALIBRATION_FILE).write_text(json.dumps(calibration, indent=1), encoding="utf-8")
+    print(f"wrote {MODEL_DIR / CALIBRATION_FILE}; reliability on {args.n} other reports (seed {args.check_seed}):")
+    for system, (features, correct) in evidence(args.n, args.check_seed).items():
+        confidences = [calibrated(system, row, calibration) for row in features]
+        print(render_reliability(system, confidences, correct))
+
+
+if __name__ == "__main__":
+    main()
