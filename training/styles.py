@@ -21,8 +21,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from training import noise
-
-Span = dict  # {"start", "end", "kind", "key"}
+from training.noise import Span
 
 
 @dataclass
