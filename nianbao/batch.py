@@ -18,6 +18,8 @@ import hashlib
 import json
 import os
 import sys
+import threading
+import time
 from collections import deque
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -201,7 +203,7 @@ def parse_jobs(jobs: list[Job], system: str, workers: int):
         return
     waiting = deque(jobs)
     while waiting:
-        pool = ProcessPoolExecutor(max_workers=workers)
+        pool = ProcessPoolExecutor(max_workers=workers, initializer=_exit_with_parent, initargs=(os.getpid(),))
         running: dict = {}
         broken = False
         try:
@@ -224,6 +226,20 @@ def parse_jobs(jobs: list[Job], system: str, workers: int):
                     yield (job, *outcome)
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _exit_with_parent(parent: int) -> None:
+    """In a worker: exit when the batch process is gone.
+
+    A batch killed with SIGKILL (by hand, or by the kernel for memory) cannot stop its workers, and a
+    forked worker waiting for work never sees its queue close, so without this it would wait forever.
+    """
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
 class State:
