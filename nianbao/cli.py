@@ -17,21 +17,25 @@ COMMANDS = {
     "evaluate": ("evaluate.command", "score parser output against hand-labelled gold files"),
     "generate": ("training.corpus", "generate synthetic reports with gold and character spans"),
     "train": ("training.command", "train or fine-tune the token-classification model"),
+    "review": ("evaluate.review", "write an HTML page showing a report with every labelled cell highlighted"),
 }
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(chosen: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser; only the ``chosen`` subcommand's module is imported (some import torch)."""
     parser = argparse.ArgumentParser(prog="nianbao", description=__doc__.splitlines()[0])
     subparsers = parser.add_subparsers(dest="command", required=True)
     for name, (module_name, help_text) in COMMANDS.items():
         sub = subparsers.add_parser(name, help=help_text, description=help_text)
         sub.set_defaults(module_name=module_name)
-        importlib.import_module(module_name).add_arguments(sub)
+        if name == chosen:
+            importlib.import_module(module_name).add_arguments(sub)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    args = build_parser(next((a for a in argv if not a.startswith("-")), None)).parse_args(argv)
     try:
         return importlib.import_module(args.module_name).run(args)
     except InputError as error:
