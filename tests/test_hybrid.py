@@ -1,0 +1,66 @@
+"""The hybrid policy: agreement stands, the printed arithmetic settles disagreements, printed errors stay."""
+from nianbao.hybrid import reconcile
+from nianbao.records import Field
+from nianbao.schema import get_template
+
+KEYS = get_template("2019").field_keys()
+APPLICANTS = ("natural", "commercial", "research", "social", "legal", "other_org")
+
+
+def reading(by: str, values: dict, confidence: float) -> dict:
+    """A full reading of a 2019 report: every field 0 (found in the text) unless ``values`` says otherwise."""
+    fields = {}
+    for offset, key in enumerate(KEYS):
+        value = values.get(key, 0)
+        fields[key] = Field(value, str(value), offset, offset + 1, confidence, by)
+    return fields
+
+
+def requests_row(row: str, numbers: list) -> dict:
+    columns = APPLICANTS + ("total",)
+    return {f"requests.{row}.{column}": number for column, number in zip(columns, numbers)}
+
+
+def test_agreement_is_kept_and_marked_as_both():
+    rules = reading("rules", requests_row("new", [3, 0, 0, 0, 0, 0, 3]), 1.0)
+    model = reading("model", requests_row("new", [3, 0, 0, 0, 0, 0, 3]), 0.9)
+    fields, warnings = reconcile("2019", False, rules, model)
+    assert fields["requests.new.natural"].value == 3
+    assert fields["requests.new.natural"].by == "both"
+    assert warnings == []
+
+
+def test_a_row_sum_picks_the_reading_that_adds_up():
+    # 本年新收 printed "21710000218": the rules cut it one way, the model another; only 217 1 0 0 0 0 218 adds up.
+    balanced = requests_row("new", [217, 1, 0, 0, 0, 0, 218]) | requests_row("total", [217, 1, 0, 0, 0, 0, 218])
+    rules = reading("rules", requests_row("new", [21, 71, 0, 0, 0, 0, 218]), 1.0)
+    model = reading("model", balanced, 0.6)
+    fields, _ = reconcile("2019", False, rules, model)
+    assert [fields[f"requests.new.{c}"].value for c in APPLICANTS + ("total",)] == [217, 1, 0, 0, 0, 0, 218]
+    assert fields["requests.new.natural"].by == "model"
+
+
+def test_a_column_sum_settles_a_cell_the_row_cannot():
+    # requests.new.total disputed: 5 (rules) vs 50 (model); its row has nulls so the row rule is silent,
+    # but new + carried_over = total + carry_forward holds only with 5.
+    base = requests_row("total", [5, 0, 0, 0, 0, 0, 5]) | requests_row("granted", [5, 0, 0, 0, 0, 0, 5])
+    rules = reading("rules", base | {"requests.new.natural": None, "requests.new.total": 5}, 0.7)
+    model = reading("model", base | {"requests.new.natural": None, "requests.new.total": 50}, 0.99)
+    fields, warnings = reconcile("2019", False, rules, model)
+    assert fields["requests.new.total"].value == 5
+    assert any("requests.new.total" in w for w in warnings)
+
+
+def test_a_printed_error_read_the_same_by_both_is_not_fixed():
+    wrong = requests_row("new", [3, 0, 0, 0, 0, 0, 4])  # the report itself prints 3 … = 4
+    fields, _ = reconcile("2019", False, reading("rules", wrong, 1.0), reading("model", wrong, 0.9))
+    assert fields["requests.new.total"].value == 4
+
+
+def test_a_cell_only_one_reading_found_is_taken_from_it():
+    rules = reading("rules", {}, 1.0)
+    rules["active.fees.change"] = Field(None)
+    model = reading("model", {"active.fees.change": 7}, 0.8)
+    fields, _ = reconcile("2019", False, rules, model)
+    assert fields["active.fees.change"].value == 7
+    assert fields["active.fees.change"].by == "model"
