@@ -9,9 +9,20 @@ pieces group digits) share the same code as the character-level tokenizer.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from transformers import PreTrainedTokenizerBase
+
+
+# A prose line: long, few digits, none of the separators a table line is laid out with.  Reports put
+# their tables between paragraphs like "2020年，我区主要依托政府网站…发布政府信息4050条…"; skipping those
+# lines saves about a third of the seeds' text.  Lines past PROSE_MAX_CHARS are never skipped: a
+# scraped report glued into one line (data/real-unlabelled) is table and prose at once.
+PROSE_MIN_CHARS = 40
+PROSE_MAX_CHARS = 800
+PROSE_MAX_DIGIT_SHARE = 0.1
+TABLE_LAYOUT = re.compile(r"\t|\||│|   ")
 
 
 @dataclass
@@ -27,6 +38,29 @@ def encode_text(tokenizer: PreTrainedTokenizerBase, text: str) -> EncodedText:
     encoding = tokenizer(text, add_special_tokens=False, return_offsets_mapping=True, truncation=False,
                          verbose=False)
     return EncodedText(list(encoding["input_ids"]), [tuple(span) for span in encoding["offset_mapping"]])
+
+
+def is_prose_line(line: str) -> bool:
+    """Whether a line of normalised text is a paragraph of prose, which holds no table cell."""
+    stripped = line.strip()
+    if not PROSE_MIN_CHARS <= len(stripped) <= PROSE_MAX_CHARS or TABLE_LAYOUT.search(stripped):
+        return False
+    return sum(char.isdigit() for char in stripped) < PROSE_MAX_DIGIT_SHARE * len(stripped)
+
+
+def table_regions(text: str) -> list[tuple[int, int]]:
+    """``[start, end)`` character ranges of ``text`` left after dropping prose lines (runs of kept lines merged)."""
+    regions: list[tuple[int, int]] = []
+    position = 0
+    for line in text.split("\n"):
+        end = position + len(line) + 1
+        if not is_prose_line(line):
+            if regions and regions[-1][1] == position:
+                regions[-1] = (regions[-1][0], end)
+            else:
+                regions.append((position, end))
+        position = end
+    return [(start, min(end, len(text))) for start, end in regions]
 
 
 def window_bounds(n_tokens: int, max_length: int, stride: int) -> list[tuple[int, int]]:

@@ -10,6 +10,7 @@ doubtful digit makes the whole number doubtful).
 from __future__ import annotations
 
 import hashlib
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -18,7 +19,7 @@ import numpy as np
 import torch
 from transformers import AutoModelForTokenClassification, AutoTokenizer
 
-from model.encoding import EncodedText, encode_text, window_bounds, with_special_tokens
+from model.encoding import encode_text, table_regions, window_bounds, with_special_tokens
 from model.labels import OUTSIDE, is_field_tag
 from nianbao.paths import MODEL_DIR
 from nianbao.records import Cell
@@ -30,8 +31,8 @@ class TokenPredictions:
     """Per-token results for a whole text: character span, predicted label id and its probability."""
 
     offsets: list[tuple[int, int]]
-    label_ids: np.ndarray  # int, one per token
-    probs: np.ndarray  # float, softmax probability of the predicted label
+    label_ids: np.ndarray  # int, one per token; "O" for tokens not read (prose lines skipped)
+    probs: np.ndarray  # float, softmax probability of the predicted label; 0 for tokens not read
 
 
 @dataclass
@@ -67,7 +68,7 @@ class Labeller:
     """Labels the value cells of a report with a token-classification checkpoint."""
 
     def __init__(self, model, tokenizer, max_length: int | None = None, stride: int | None = None,
-                 batch_size: int = 8):
+                 batch_size: int = 8, skip_prose: bool = True):
         self.model = model.eval()
         self.tokenizer = tokenizer
         self.id2label = {int(i): label for i, label in model.config.id2label.items()}
@@ -75,6 +76,7 @@ class Labeller:
         # Half a window: every token then has at least a quarter of a window of context on each side.
         self.stride = stride or (self.max_length - 2) // 2
         self.batch_size = batch_size
+        self.skip_prose = skip_prose
 
     @classmethod
     def load(cls, path: str | Path | None = None, **options) -> "Labeller":
@@ -88,12 +90,13 @@ class Labeller:
 
     def predict_tokens(self, text: str) -> TokenPredictions:
         """Predict a label for every token of ``text``, window by window, keeping the most central window's."""
-        encoded: EncodedText = encode_text(self.tokenizer, text)
+        encoded = encode_text(self.tokenizer, text)
         n_tokens = len(encoded.ids)
         label_ids = np.zeros(n_tokens, dtype=np.int64)
         probs = np.zeros(n_tokens, dtype=np.float32)
         centrality = np.full(n_tokens, -1, dtype=np.int64)
-        bounds = window_bounds(n_tokens, self.max_length, self.stride) if n_tokens else []
+        bounds = [(first + start, first + end) for first, last in self._token_regions(text, encoded.offsets)
+                  for start, end in window_bounds(last - first, self.max_length, self.stride)]
         for first in range(0, len(bounds), self.batch_size):
             batch = bounds[first:first + self.batch_size]
             best_probs, best_ids = self._run([encoded.ids[start:end] for start, end in batch])
@@ -105,6 +108,16 @@ class Labeller:
                 label_ids[start:end][better] = best_ids[row, 1:end - start + 1][better]
                 probs[start:end][better] = best_probs[row, 1:end - start + 1][better]
         return TokenPredictions(encoded.offsets, label_ids, probs)
+
+    def _token_regions(self, text: str, offsets: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        """``[first, last)`` token ranges to read: the whole text, or its table regions when skipping prose."""
+        if not offsets:
+            return []
+        if not self.skip_prose:
+            return [(0, len(offsets))]
+        starts = [start for start, _ in offsets]
+        regions = [(bisect_left(starts, start), bisect_left(starts, end)) for start, end in table_regions(text)]
+        return [(first, last) for first, last in regions if last > first]
 
     def _run(self, windows: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
         """One padded batch through the model: (max probability, argmax label) per position."""

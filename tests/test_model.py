@@ -10,7 +10,7 @@ import pytest
 import torch
 from transformers import AutoTokenizer, BertConfig, BertForTokenClassification
 
-from model.encoding import encode_text, window_bounds
+from model.encoding import encode_text, table_regions, window_bounds
 from model.inference import Labeller, TokenPredictions, decode_spans
 from model.labels import label_list
 from model.tokenizer import build_char_tokenizer
@@ -166,3 +166,20 @@ def test_windowed_inference_matches_one_pass():
     windowed = Labeller(model, tokenizer, max_length=32, stride=7, batch_size=3).predict_tokens(text)
     assert np.array_equal(one_pass.label_ids, windowed.label_ids)
     assert np.allclose(one_pass.probs, windowed.probs, atol=1e-5)
+
+
+def test_prose_lines_are_skipped_and_table_lines_read():
+    paragraph = ("持续夯实政府信息发布协调机制建设，确保政府信息公开工作顺利进行。建立切实可行的政府信息发布保密审查制度，"
+                 "明确保密检查的职责分工、审查程序和责任追究办法。")
+    text = "二、主动公开政府信息情况\n" + paragraph + "\n" + EXAMPLES[0]["text"]
+    assert table_regions(text) == [(0, 13), (14 + len(paragraph), len(text))]
+    tokenizer = build_char_tokenizer([text])
+    labels = label_list()
+    config = BertConfig(vocab_size=len(tokenizer), num_labels=len(labels), id2label=dict(enumerate(labels)),
+                        label2id={l: i for i, l in enumerate(labels)}, **TINY)
+    model = BertForTokenClassification(config)
+    prose = slice(13, 14 + len(paragraph))
+    skipping = Labeller(model, tokenizer).predict_tokens(text)
+    assert (skipping.probs[prose] == 0).all() and (skipping.probs[:13] > 0).all() and (skipping.probs[-50:] > 0).all()
+    reading = Labeller(model, tokenizer, skip_prose=False).predict_tokens(text)
+    assert (reading.probs > 0).all()
