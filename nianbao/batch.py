@@ -9,7 +9,7 @@ A run reads every INPUT, parses each file with the chosen system and writes one 
 - re-running the same command resumes: ``DIR/.nianbao-state.jsonl`` holds, per output, the content hash of
   the file and the version of the system that parsed it, and files already done are skipped (``--force``
   parses them again).  An entry is appended only after its record is safely written, so a kill costs at
-  most the files that were being parsed at that moment.
+  most the files in flight at that moment (handed to a worker: at most two per worker).
 """
 from __future__ import annotations
 
@@ -136,21 +136,19 @@ def run(args: argparse.Namespace) -> int:
     try:
         with state.appending(), tqdm(total=len(jobs), unit="report", desc="parsing", file=sys.stderr,
                                       disable=True if args.no_progress else None) as bar:
-            for job, record, reason in parse_jobs(jobs, args.system, args.workers):
+            for job, outcome in parse_jobs(jobs, args.system, args.workers):
                 bar.update()
-                if reason is not None:
-                    errors.append({"source": str(job.path), "reason": reason})
+                if outcome.reason is not None:
+                    errors.append({"source": str(job.path), "reason": outcome.reason})
                     summary.failed += 1
                     bar.set_postfix(failed=summary.failed)
-                    tqdm.write(f"nianbao parse: {job.path}: {reason}", file=sys.stderr)
+                    tqdm.write(f"nianbao parse: {job.path}: {outcome.reason}", file=sys.stderr)
                     continue
-                write_json(job.record, record)
-                failing = sum(1 for check in record["checks"] if check["ok"] is False)
                 state.add({"record": _key(job.record, out_dir), "sha256": job.sha256, "system": version,
-                           "source": str(job.path), "failing_checks": failing,
-                           "warnings": len(record["warnings"])})
+                           "source": str(job.path), "failing_checks": outcome.failing_checks,
+                           "warnings": outcome.warnings})
                 summary.parsed += 1
-                summary.count(failing, len(record["warnings"]))
+                summary.count(outcome.failing_checks, outcome.warnings)
                 done.append((job.index, job.record))
     finally:
         # Written even when the run is interrupted, so the failures met so far are listed.
@@ -172,26 +170,41 @@ def _key(record: Path, out_dir: Path) -> str:
     return record.relative_to(out_dir).as_posix()
 
 
-def parse_file(path: str, system: str) -> tuple[dict | None, str | None]:
-    """(record, None) for a parsed file, (None, reason) for one that could not be read or parsed.
+@dataclass
+class Outcome:
+    """What the batch needs to know of one parsed file (the record itself is on disk by then)."""
 
-    Any exception is caught and named: one report that trips the parser must not stop a batch of
+    reason: str | None = None  # why the file failed; None when its record is written
+    failing_checks: int = 0
+    warnings: int = 0
+
+
+def parse_file(path: str, system: str, record: str) -> Outcome:
+    """Read and parse one file and write its record to ``record``, or say why it failed.
+
+    The worker writes the record itself, so JSON encoding and disk writes run in parallel too and
+    only a small ``Outcome`` travels back to the batch process.  Any exception is caught and named: one report that trips the parser must not stop a batch of
     thousands, and its reason says what to look at.  A file in which not one table cell of a report was
     found (a news page, a report whose tables are pictures) is a failure too, not a record of nulls.
     """
     try:
         report = pipeline.parse_document(read_document(path), system)
     except InputError as error:
-        return None, error.reason
+        return Outcome(error.reason)
     except Exception as error:  # noqa: BLE001 - reported per file, see the docstring
-        return None, f"parser failed: {type(error).__name__}: {error}"
+        return Outcome(f"parser failed: {type(error).__name__}: {error}")
     if all(parsed.raw is None for parsed in report.fields.values()):
-        return None, "no report found: not one table cell of a report is in the text"
-    return report.to_json(), None
+        return Outcome("no report found: not one table cell of a report is in the text")
+    try:
+        write_json(Path(record), report.to_json())
+    except OSError as error:
+        return Outcome(f"cannot write {record}: {error.strerror or error}")
+    return Outcome(failing_checks=sum(1 for check in report.checks if check.ok is False),
+                   warnings=len(report.warnings))
 
 
 def parse_jobs(jobs: list[Job], system: str, workers: int):
-    """Yield (job, record, reason) for every job as it finishes: in this process, or in ``workers`` processes.
+    """Yield (job, outcome) for every job as it finishes: in this process, or in ``workers`` processes.
 
     At most two files per worker are queued at a time, so memory stays flat however long the batch.  A
     worker process that dies (killed for memory, a crash in a native library) fails the files it held
@@ -199,7 +212,7 @@ def parse_jobs(jobs: list[Job], system: str, workers: int):
     """
     if workers == 1 or len(jobs) < 2:
         for job in jobs:
-            yield (job, *parse_file(str(job.path), system))
+            yield job, parse_file(str(job.path), system, str(job.record))
         return
     waiting = deque(jobs)
     while waiting:
@@ -211,7 +224,7 @@ def parse_jobs(jobs: list[Job], system: str, workers: int):
                 while waiting and not broken and len(running) < 2 * workers:
                     job = waiting.popleft()
                     try:
-                        running[pool.submit(parse_file, str(job.path), system)] = job
+                        running[pool.submit(parse_file, str(job.path), system, str(job.record))] = job
                     except BrokenProcessPool:
                         waiting.appendleft(job)
                         broken = True
@@ -222,8 +235,8 @@ def parse_jobs(jobs: list[Job], system: str, workers: int):
                         outcome = future.result()
                     except BrokenProcessPool:
                         broken = True
-                        outcome = (None, "the worker process died while parsing it (out of memory, or a crash)")
-                    yield (job, *outcome)
+                        outcome = Outcome("the worker process died while parsing it (out of memory, or a crash)")
+                    yield job, outcome
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
 
@@ -245,7 +258,7 @@ def _exit_with_parent(parent: int) -> None:
 class State:
     """The resume journal ``DIR/.nianbao-state.jsonl``: one line per record written, the last one counts.
 
-    Lines are appended and fsynced one by one as records are written; a line torn by a kill is dropped on
+    Lines are appended and flushed one by one as records are written; a line torn by a kill is dropped on
     the next load, and the journal is rewritten (atomically) with one line per record at load and at the
     end of a run, so it does not grow with reruns.
     """
@@ -285,5 +298,4 @@ class State:
     def add(self, entry: dict) -> None:
         self.entries[entry["record"]] = entry
         self._handle.write(json.dumps(entry, ensure_ascii=False) + "\n")
-        self._handle.flush()
-        os.fsync(self._handle.fileno())
+        self._handle.flush()  # in the kernel's hands: survives a kill; a power cut costs re-parsing at most

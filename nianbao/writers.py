@@ -21,7 +21,12 @@ TEMP_SUFFIX = ".nianbao-tmp"
 
 
 def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
-    """Call ``write(temporary_path)``, make the bytes durable, then move them to ``path`` in one step."""
+    """Call ``write(temporary_path)``, make the bytes durable, then move them to ``path`` in one step.
+
+    The data is fsynced before the rename, so even a power cut cannot leave a renamed file with missing
+    bytes.  The folder is not fsynced after it (that fsync would cost more than parsing a report): a power
+    cut may undo the last renames, leaving the previous file or none, whole either way.
+    """
     path = Path(path)
     temporary = path.parent / f".{path.name}.{os.getpid()}{TEMP_SUFFIX}"
     try:
@@ -32,11 +37,6 @@ def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
-    directory = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(directory)  # the rename itself survives a crash
-    finally:
-        os.close(directory)
 
 
 def remove_stale_temporaries(folder: Path) -> int:

@@ -86,7 +86,7 @@ def test_a_killed_run_resumes_to_the_results_of_an_uninterrupted_one(tmp_path, c
     assert counts["skipped"] == len(journal)
     assert counts["parsed"] + counts["skipped"] == COPIES
     parsed_twice = counts["parsed"] - (COPIES - len(written))
-    assert parsed_twice <= WORKERS  # only records written but not yet journalled when the kill came
+    assert parsed_twice <= 2 * WORKERS  # only files in flight (two queued per worker) when the kill came
     assert outputs(out) == reference
     leftovers = sorted(path.name for path in out.iterdir() if path.suffix != ".json")
     assert leftovers == [".nianbao-state.jsonl", "errors.jsonl"]
