@@ -12,6 +12,7 @@ A report without a title line has title null; a body the text never names is nul
 from __future__ import annotations
 
 import re
+from itertools import islice
 
 from nianbao.text import Document
 
@@ -19,12 +20,21 @@ from nianbao.text import Document
 _TOP_SEGMENTS = 6
 _MAX_TITLE = 60
 # Lines, or the stretches between runs of (full-width) spaces that scraped text keeps instead of lines.
-_SEGMENT = re.compile(r"[^\n]+?(?=\s{2,}|\n|$)")
-_TITLE_WORDS = re.compile(r"政府信息公开.*(?:年度报告|年报|工作报告)")
+# A segment starts at a printed character, so a centred title line ("        东湖市…年度报告") is one
+# segment, not eight segments of spaces.
+_SEGMENT = re.compile(r"\S[^\n]*?(?=\s{2,}|\n|$)")
+# A title names the body and the year, then the report: "南平区人民政府2024年政府信息公开工作报告".  It
+# starts its line and ends at a space, the line's end, or where glued text runs straight on into the
+# first heading or the preface: "南平区人民政府2024年政府信息公开工作报告 一、总体情况 2024年，…",
+# "海水区人民政府2024年度政府信息公开工作报告一、总体情况2024年,…", "…工作报告根据《中华人民共和国…".
+_TITLE = re.compile(rf"[^\s。,，；;]{{0,{_MAX_TITLE}}}?政府信息公开[^\s。,，；;]*?(?:年度报告|年报|工作报告)"
+                    r"(?=\s|$|(?:[一二三四五六七八九十]+|\d+)[、.]|根据|依据|按照)")
+_TITLE_START = re.compile(rf"[^\s。,，；;]{{0,{_MAX_TITLE}}}?政府信息公开[^\s。,，；;]*")
+_LINE_BREAK = re.compile(r"\s*\n\s*")
 _YEAR = re.compile(r"(20\d\d)年")
 _PERIOD_YEAR = re.compile(r"统计期限[^。]{0,8}?(20\d\d)年")
 # The body's name ends with one of these; it is followed by what it did (在/坚持/贯彻…).
-_BODY_ENDS = ("人民政府|政府|委员会|办公室|办事处|街道|管委会|局|厅|委|办|中心|镇|乡|区|县|市|院|署|所|站|队")
+_BODY_ENDS = ("人民政府|政府|委员会|办公室|办事处|街道|管委会|局|厅|部|委|办|中心|镇|乡|区|县|市|院|署|所|站|队")
 _BODY_DOES = ("在|坚持|深入|认真|严格|贯彻|按照|围绕|以|紧紧|全面|始终|高度|进一步|不断|积极|立足|聚焦|持续|扎实|"
               "切实|着力|主动|依法|继续|根据|结合|编写|编制|共")
 _OPENING_BODY = re.compile(
@@ -35,15 +45,28 @@ _SELF_REFERENCE = ("我", "本")
 _OPENING_CHARS = 600
 
 
+def _title_at(line: str) -> int | None:
+    """Length of the title that ``line`` starts with, or None."""
+    match = _TITLE.match(line)
+    return match.end() if match else None
+
+
 def _title_span(norm: str) -> tuple[int, int] | None:
-    for index, match in enumerate(_SEGMENT.finditer(norm)):
-        if index >= _TOP_SEGMENTS:
-            break
-        line = match.group().strip().lstrip("#*> \t")  # a markdown heading: "# 东湖市…年度报告"
-        if (line and len(line) <= _MAX_TITLE and _TITLE_WORDS.search(line)
-                and not any(mark in line for mark in "。,，；;")):
-            start = match.start() + match.group().index(line)
-            return start, start + len(line)
+    segments = list(islice(_SEGMENT.finditer(norm), _TOP_SEGMENTS + 1))
+    for index, match in enumerate(segments[:_TOP_SEGMENTS]):
+        line = match.group()
+        skip = len(line) - len(line.lstrip("#*> \t"))  # a markdown heading: "# 东湖市…年度报告"
+        start = match.start() + skip
+        length = _title_at(line[skip:])
+        if length is not None:
+            return start, start + length
+        # A title wrapped by a PDF's line width: "北云县人力资源和社会保障局2019年政府信息公开\n   工作报告".
+        following = segments[index + 1] if index + 1 < len(segments) else None
+        if (following is not None and _TITLE_START.fullmatch(line[skip:])
+                and norm[match.end():following.start()].count("\n") == 1):
+            length = _title_at(line[skip:] + following.group())
+            if length is not None and length > len(line) - skip:
+                return start, following.start() + length - (len(line) - skip)
     return None
 
 
@@ -74,5 +97,6 @@ def read_meta(doc: Document) -> dict:
     def printed(span):
         return doc.text[slice(*doc.text_span(*span))].strip() if span else None
 
+    title_text = printed(title)
     return {"year": int(year_match.group(1)) if year_match else None,
-            "agency": printed(agency), "title": printed(title)}
+            "agency": printed(agency), "title": title_text and _LINE_BREAK.sub("", title_text)}
