@@ -19,7 +19,7 @@ import torch
 from seqeval.metrics import classification_report, f1_score, precision_score, recall_score
 from torch.utils.data import DataLoader
 from transformers import (AutoModelForTokenClassification, AutoTokenizer, BertConfig, BertForTokenClassification,
-                          DataCollatorForTokenClassification, get_linear_schedule_with_warmup, set_seed)
+                          DataCollatorForTokenClassification, set_seed)
 
 from model.inference import Labeller
 from model.labels import label_list
@@ -85,7 +85,6 @@ def train(train_examples: list[dict], eval_sets: dict[str, list[dict]], output_d
           seed: int = 13, max_minutes: float | None = None, log=print) -> dict:
     """Train, evaluate on each of ``eval_sets`` (name -> examples), save model, tokenizer and ``training_summary.json``."""
     set_seed(seed)
-    started = time.time()
     if base_model:
         tokenizer = AutoTokenizer.from_pretrained(base_model, local_files_only=True)
     else:
@@ -105,36 +104,43 @@ def train(train_examples: list[dict], eval_sets: dict[str, list[dict]], output_d
                         generator=torch.Generator().manual_seed(seed))
     total_steps = max(1, math.ceil(len(loader) * epochs))
     optimizer = torch.optim.AdamW(model.parameters(), lr=learning_rate, weight_decay=0.01)
-    scheduler = get_linear_schedule_with_warmup(optimizer, int(total_steps * warmup_ratio), total_steps)
 
+    # The learning rate warms up, then decays linearly to zero as training progresses, where progress is
+    # the share of steps done or, under a time budget, the share of the budget spent if that is larger:
+    # on a shared two-core machine the step rate is unknown in advance, and a run cut short by the
+    # budget still ends with a fully decayed learning rate.
     model.train()
-    step, losses, stopped_early = 0, [], False
-    while step < total_steps and not stopped_early:
+    loop_started = time.time()
+    step, losses, progress = 0, [], 0.0
+    while progress < 1.0:
         for batch in loader:
+            progress = step / total_steps
+            if max_minutes is not None:
+                progress = max(progress, (time.time() - loop_started) / (max_minutes * 60))
+            if progress >= 1.0:
+                break
+            rate = learning_rate * min(progress / warmup_ratio, (1.0 - progress) / (1.0 - warmup_ratio))
+            for group in optimizer.param_groups:
+                group["lr"] = rate
             loss = model(**batch).loss
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
             optimizer.step()
-            scheduler.step()
             optimizer.zero_grad()
             losses.append(loss.item())
             step += 1
-            if step % 50 == 0 or step == total_steps:
-                log(f"step {step}/{total_steps}  loss {sum(losses[-50:]) / len(losses[-50:]):.4f}  "
-                    f"{(time.time() - started) / 60:.1f} min")
-            if step >= total_steps:
-                break
-            if max_minutes is not None and time.time() - started > max_minutes * 60:
-                log(f"time budget of {max_minutes} min reached at step {step}/{total_steps}")
-                stopped_early = True
-                break
-    train_minutes = (time.time() - started) / 60
+            if step % 50 == 0:
+                log(f"step {step} ({progress:.0%})  lr {rate:.2e}  loss {sum(losses[-50:]) / 50:.4f}  "
+                    f"{(time.time() - loop_started) / 60:.1f} min")
+    train_minutes = (time.time() - loop_started) / 60
+    log(f"trained {step} steps ({step * batch_size / max(1, len(features)):.2f} epochs) in {train_minutes:.1f} min")
 
     model.eval()
     labeller = Labeller(model, tokenizer)
     metrics = {name: evaluate_by_style(labeller, examples) for name, examples in eval_sets.items() if examples}
     summary = {
         "train_reports": len(train_examples), "train_windows": len(features), "steps": step,
+        "epochs": round(step * batch_size / max(1, len(features)), 2),
         "batch_size": batch_size, "learning_rate": learning_rate, "seed": seed, "stride": stride,
         "train_minutes": round(train_minutes, 1), "first_losses": losses[:5], "last_losses": losses[-5:],
         "base_model": base_model, "eval": metrics,
