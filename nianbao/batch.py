@@ -101,6 +101,10 @@ def run(args: argparse.Namespace) -> int:
     out_dir: Path = args.out
     if out_dir.exists() and not out_dir.is_dir():
         raise InputError(str(out_dir), "--out must be a folder, and this is a file")
+    try:
+        version = pipeline.system_version(args.system)
+    except FileNotFoundError as error:  # the model's checkpoint is not installed
+        raise InputError(f"--system {args.system}", str(error)) from error
     record_dir = out_dir if args.output_format == "json" else out_dir / RECORDS_CACHE
     record_dir.mkdir(parents=True, exist_ok=True)
     for folder in {out_dir, record_dir}:
@@ -111,7 +115,6 @@ def run(args: argparse.Namespace) -> int:
     names, notes = output_names(inputs.files)
     for note in notes:
         print(f"nianbao parse: {note}", file=sys.stderr)
-    version = pipeline.system_version(args.system)
     state = State.load(out_dir / STATE_FILE)
     summary = Summary(files=len(inputs.files) + len(inputs.errors), failed=len(inputs.errors))
 

@@ -222,3 +222,14 @@ def test_a_text_with_no_report_in_it_is_an_error(tmp_path):
     assert errors_of(tmp_path / "out") == [{"source": str(tmp_path / "news.html"),
                                             "reason": "no report found: not one table cell of a report is in the text"}]
     assert not (tmp_path / "out" / "news.json").exists()
+
+
+def test_a_system_that_cannot_load_stops_the_run_before_any_file(tmp_path, capsys, monkeypatch):
+    def no_checkpoint(system):
+        raise FileNotFoundError("no model checkpoint installed in model/checkpoint (run `nianbao train`)")
+
+    monkeypatch.setattr(pipeline, "system_version", no_checkpoint)
+    write(tmp_path, "a.txt", "一\n")
+    assert parse(tmp_path / "a.txt", "--out", tmp_path / "out", "--system", "hybrid") == 2
+    assert "--system hybrid: no model checkpoint installed" in capsys.readouterr().err
+    assert CALLS == [] and not (tmp_path / "out").exists()
