@@ -80,6 +80,8 @@ class Job:
 
 @dataclass
 class Summary:
+    """The counts of the closing line; the last two count reports, not checks or warnings."""
+
     files: int = 0
     parsed: int = 0
     skipped: int = 0
@@ -127,9 +129,8 @@ def run(args: argparse.Namespace) -> int:
             errors.append({"source": str(path), "reason": f"cannot read the file: {error.strerror}"})
             summary.failed += 1
             continue
-        entry = state.entries.get(_key(record, out_dir))
-        if not args.force and entry and entry["sha256"] == digest and entry["system"] == version \
-                and record.is_file():
+        entry = None if args.force else state.done(_key(record, out_dir), digest, version)
+        if entry and record.is_file():
             summary.skipped += 1
             summary.count(entry["failing_checks"], entry["warnings"])
             done.append((index, record))
@@ -284,6 +285,11 @@ class State:
         state = cls(path, entries)
         state.compact()
         return state
+
+    def done(self, record: str, sha256: str, system: str) -> dict | None:
+        """The entry of ``record`` if it was made from these file contents by this system version."""
+        entry = self.entries.get(record)
+        return entry if entry and entry["sha256"] == sha256 and entry["system"] == system else None
 
     def compact(self) -> None:
         write_jsonl(self.path, self.entries.values())
