@@ -76,6 +76,11 @@ def table_lines(rows: list[list[str]]) -> list[str]:
     return [CELL_SEPARATOR.join(row) for row in rows if any(cell.strip() for cell in row)]
 
 
+def _describe(error: BaseException) -> str:
+    """A library's error as a reason: its message, or its type when it has none."""
+    return str(error) or type(error).__name__
+
+
 def _tidy(lines: list[str]) -> str:
     """Trailing spaces off every line and runs of blank lines cut to one."""
     text = "\n".join(line.rstrip() for line in lines)
@@ -205,7 +210,7 @@ def docx_text(source: str, path: Path) -> str:
     try:
         document = docx.Document(str(path))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, XMLSyntaxError, EOFError) as error:
-        raise InputError(source, f"not a valid DOCX: {error or type(error).__name__}") from error
+        raise InputError(source, f"not a valid DOCX: {_describe(error)}") from error
     lines = []
     for block in document.iter_inner_content():
         if isinstance(block, Table):
@@ -246,6 +251,7 @@ def pdf_text(source: str, path: Path) -> str:
     scan and needs OCR, which nianbao does not do.
     """
     import pdfplumber
+    from pdfminer.pdfdocument import PDFPasswordIncorrect
     from pdfminer.pdfparser import PDFSyntaxError
     from pdfplumber.utils.exceptions import PdfminerException
 
@@ -257,7 +263,10 @@ def pdf_text(source: str, path: Path) -> str:
                 chars += len(page.chars)
                 pages.append(_pdf_page_text(page))
     except (PdfminerException, PDFSyntaxError, ValueError, KeyError, TypeError) as error:
-        raise InputError(source, f"not a valid PDF: {error or type(error).__name__}") from error
+        cause = error.args[0] if isinstance(error, PdfminerException) and error.args else error
+        if isinstance(cause, PDFPasswordIncorrect):
+            raise InputError(source, "the PDF is password-protected") from error
+        raise InputError(source, f"not a valid PDF: {_describe(cause)}") from error
     if chars == 0:
         raise InputError(source, "no text layer: needs OCR")
     return _tidy(pages)

@@ -61,3 +61,13 @@ def test_a_truncated_pdf(tmp_path, keep):
     data = (tmp_path / "whole.pdf").read_bytes()
     (tmp_path / "cut.pdf").write_bytes(data[: int(len(data) * keep)])
     assert reason(tmp_path / "cut.pdf").startswith("not a valid PDF: ")
+
+
+def test_a_password_protected_pdf(tmp_path):
+    from reportlab.lib.pdfencrypt import StandardEncryption
+    from reportlab.pdfgen import canvas
+
+    locked = canvas.Canvas(str(tmp_path / "locked.pdf"), encrypt=StandardEncryption("secret"))
+    locked.drawString(72, 720, "2020 30")
+    locked.save()
+    assert reason(tmp_path / "locked.pdf") == "the PDF is password-protected"
