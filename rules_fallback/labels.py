@@ -19,8 +19,11 @@ from itertools import accumulate
 from nianbao.schema import TEMPLATES, get_template, load_schema
 
 _NUMERALS = "一二三四五六七八九十"
-# The item number printed before a label: "2.", "(三)", "四、" (after NFKC brackets are half width).
-_ITEM_NUMBER = rf"\d\.|\([{_NUMERALS}]+\)|[{_NUMERALS}]+、"
+# The item number printed before a label: "2.", "(三)", "四、", and Arabic section numbers "2、"
+# (after NFKC brackets and digits are half width: "２．" is "2.").  It is one digit: a report has fewer
+# than ten sections and items, and the digit run before it is a table's last cell ("…2  7\n\n5、存在的
+# 主要问题", glued "…00003、收到和处理…" once spaces are gone).
+_ITEM_NUMBER = rf"\d[、.]|\([{_NUMERALS}]+\)|[{_NUMERALS}]+、"
 _LEADING_ITEM_NUMBERS = re.compile(rf"^(?:[{_NUMERALS}]+、)?(?:\([{_NUMERALS}]+\))?(?:\d\.)?")
 # A stripped label shorter than this is too generic to match alone ("3.其他" must not become "其他").
 _MIN_STRIPPED = 3
@@ -139,10 +142,11 @@ def find_labels(norm: str) -> list[Label]:
 
 
 def is_heading(label: Label, norm: str) -> bool:
-    """A section heading is numbered "三、…" or starts a line; "（一）主动公开情况" in the overview is not."""
+    """A section heading is numbered "三、…", "2、…" or "2.…", or starts a line; "（一）主动公开情况" in the
+    overview is not."""
     if label.means("section") is None:
         return False
     if label.number is not None:
-        return label.number.endswith("、")
+        return not label.number.startswith("(")
     before = norm[:label.start].rstrip(" \t#*")
     return not before or before.endswith("\n")

@@ -66,6 +66,8 @@ def label_cells(doc: Document) -> RuleLabels:
                  or r.notes]
         if section not in regions:
             result.warnings.append(f"no heading of section {name} found; its fields are null")
+        elif regions[section].by_content:
+            result.warnings.append(f"no heading of section {name} found; its table was read where its labels are")
         elif not found:
             said = _first_sentence(norm, regions[section])
             result.warnings.append(f"section {name} prints no table"
