@@ -23,8 +23,14 @@ TEXT_SUFFIXES = (".txt",)
 HTML_SUFFIXES = (".html", ".htm")
 DOCX_SUFFIXES = (".docx",)
 PDF_SUFFIXES = (".pdf",)
-# Suffixes a folder given as input is searched for; a file named explicitly is read whatever its suffix.
-KNOWN_SUFFIXES = TEXT_SUFFIXES + HTML_SUFFIXES + DOCX_SUFFIXES + PDF_SUFFIXES
+# Formats reports are also published in that need a converter nianbao does not ship.
+UNSUPPORTED_SUFFIXES = {
+    ".doc": "a Word 97-2003 file: save it as .docx (or export it as PDF) and parse that",
+    ".wps": "a WPS Office file: save it as .docx (or export it as PDF) and parse that",
+}
+# Suffixes a folder given as input is searched for (the unsupported ones too, so each is listed with its
+# reason rather than passed over); a file named explicitly is read whatever its suffix.
+KNOWN_SUFFIXES = TEXT_SUFFIXES + HTML_SUFFIXES + DOCX_SUFFIXES + PDF_SUFFIXES + tuple(UNSUPPORTED_SUFFIXES)
 
 _CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
 _SPACES = re.compile(r"[ \t\f\v\u00a0\u3000]+")
@@ -42,6 +48,8 @@ def read_document(path: str | Path) -> Document:
     if path.stat().st_size == 0:
         raise InputError(source, "the file is empty")
     suffix = path.suffix.lower()
+    if suffix in UNSUPPORTED_SUFFIXES:
+        raise InputError(source, UNSUPPORTED_SUFFIXES[suffix])
     if suffix in HTML_SUFFIXES:
         text = html_text(source, path.read_bytes())
     elif suffix in DOCX_SUFFIXES:

@@ -14,10 +14,11 @@ def make(root: Path, *names: str) -> None:
 
 
 def test_a_folder_gives_its_report_files_recursively_in_order(tmp_path):
-    make(tmp_path, "b.txt", "a.pdf", "sub/c.docx", "sub/d.HTML", "notes.md", ".hidden.txt", ".git/x.txt")
+    make(tmp_path, "b.txt", "a.pdf", "sub/c.docx", "sub/d.HTML", "sub/e.doc", "notes.md", ".hidden.txt",
+         ".git/x.txt")
     found = expand_inputs([str(tmp_path)])
     assert [p.relative_to(tmp_path).as_posix() for p in found.files] == ["a.pdf", "b.txt", "sub/c.docx",
-                                                                        "sub/d.HTML"]
+                                                                        "sub/d.HTML", "sub/e.doc"]
     assert found.errors == []
 
 
@@ -49,7 +50,7 @@ def test_inputs_that_name_nothing_are_errors_and_the_rest_go_on(tmp_path):
     assert [reason for _, reason in found.errors] == [
         "no such file or folder",
         "no file matches the pattern",
-        "no report files (.txt, .html, .htm, .docx, .pdf) in the folder",
+        "no report files (.txt, .html, .htm, .docx, .pdf, .doc, .wps) in the folder",
         "cannot read the list: No such file or directory",
     ]
 

@@ -80,6 +80,11 @@ def test_an_empty_file(tmp_path, name):
     assert reason(tmp_path / name) == "the file is empty"
 
 
+def test_an_old_word_file_asks_for_docx(tmp_path):
+    (tmp_path / "report.doc").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(512))
+    assert reason(tmp_path / "report.doc") == "a Word 97-2003 file: save it as .docx (or export it as PDF) and parse that"
+
+
 def test_a_file_of_blanks_is_empty(tmp_path):
     (tmp_path / "blank.txt").write_bytes(b" \n\n\t ")
     assert reason(tmp_path / "blank.txt") == "the file is empty"
