@@ -6,7 +6,7 @@ the output record of DEVELOPERS.md.
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 
 @dataclass
@@ -62,8 +62,10 @@ class Report:
             "source": self.source,
             "template": self.template,
             "meta": self.meta,
-            "fields": {key: asdict(value) for key, value in self.fields.items()},
-            "checks": [asdict(check) for check in self.checks],
+            # vars() rather than dataclasses.asdict: these records hold no nested dataclasses, and asdict's
+            # deep copy cost more than parsing the report itself.
+            "fields": {key: dict(vars(value)) for key, value in self.fields.items()},
+            "checks": [dict(vars(check), keys=list(check.keys)) for check in self.checks],
             "warnings": list(self.warnings),
         }
 

@@ -71,17 +71,33 @@ def _stray_markers() -> re.Pattern:
 
 
 def normalise(source: str, text: str) -> Document:
-    """Build the normalised view of ``text`` with its offset map."""
-    dropped = bytearray(len(text))
-    for match in _stray_markers().finditer(text):
-        dropped[match.start():match.end()] = b"\x01" * (match.end() - match.start())
-    pieces, offsets = [], []
-    for index, char in enumerate(text):
-        if dropped[index]:
-            continue
+    """Build the normalised view of ``text`` with its offset map.
+
+    Most characters map to exactly one character, so the text is translated in runs with
+    ``str.translate``; only stray markers and characters that vanish or expand (a BOM, "㈠" -> "(一)")
+    break a run and are handled one by one.
+    """
+    table = {}
+    uneven = []
+    for char in set(text):
         out = _normalise_char(char)
-        pieces.append(out)
-        offsets.extend([index] * len(out))
+        if len(out) == 1:
+            if out != char:
+                table[ord(char)] = out
+        else:
+            uneven.append(re.escape(char))
+    breaks = [_stray_markers().pattern] + (["[" + "".join(uneven) + "]"] if uneven else [])
+    pieces, offsets, position = [], [], 0
+    for match in re.finditer("|".join(breaks), text):
+        pieces.append(text[position:match.start()].translate(table))
+        offsets.extend(range(position, match.start()))
+        if match.end() - match.start() == 1 and not _stray_markers().fullmatch(match.group()):
+            out = _normalise_char(match.group())
+            pieces.append(out)
+            offsets.extend([match.start()] * len(out))
+        position = match.end()
+    pieces.append(text[position:].translate(table))
+    offsets.extend(range(position, len(text)))
     offsets.append(len(text))
     return Document(source, text, "".join(pieces), offsets)
 
