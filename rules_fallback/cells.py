@@ -10,6 +10,15 @@ Converters flatten a table row in many ways; all of these are the row 规章 0 |
 
 A stretch of text between two labels is cut into slots, one per printed cell: a value (one or more
 numbers, "25个", "+1036"), an empty-cell mark ("－", "/", "无"), or a blank (an empty pipe cell).
+
+A label wrapped over lines may hold its row's cells inside it (``pdftotext -layout``, w3m boxes):
+
+    5.要求行政机关确
+    认或重新出具已获      4      0      0      0      0      0      4
+    取信息
+
+so rows are read from a view of the text with the labels' own characters blanked out
+(``labels.mask_labels``), starting where the label starts.
 """
 from __future__ import annotations
 
@@ -21,7 +30,7 @@ from nianbao.schema import load_schema
 from rules_fallback.values import empty_cell_marks
 
 _PIPES = "|│┃¦"
-_PIECE = re.compile(rf"[^\s{_PIPES}]+")
+PIECE = re.compile(rf"[^\s{_PIPES}]+")
 _PIPE = re.compile(rf"[{_PIPES}]")
 # Table borders drawn with characters: "+------+", "|:---|", "├────┼"; a lone "-" is an empty cell.
 _BORDER = re.compile(r"[-=+:─━═┄┈┼├┤┌┐└┘┬┴╋┣┫┳┻]{3,}")
@@ -76,6 +85,20 @@ def _classify(norm: str, start: int, end: int) -> Slot | None:
     return Slot("text", [(start, end)])
 
 
+@lru_cache(maxsize=1)
+def _cell_first_chars() -> frozenset[str]:
+    """The characters a cell or a border can start with; a piece of narrative starts with none but 无."""
+    return frozenset("0123456789+-" + "".join(mark[0] for mark in empty_cell_marks()) + "=:─━═┄┈┼├┤┌┐└┘┬┴╋┣┫┳┻")
+
+
+def is_cell_piece(norm: str, start: int, end: int) -> bool:
+    """Whether the piece ``norm[start:end]`` (a ``PIECE`` match) is printed as a cell or a border, not as text."""
+    if norm[start] not in _cell_first_chars():
+        return False
+    slot = _classify(norm, start, end)
+    return slot is None or slot.kind != "text"
+
+
 def _segments(norm: str, start: int, end: int) -> list[tuple[int, int]]:
     """Pipe-separated cells of the gap; the first one is what is left of the label's own cell."""
     bounds, position = [], start
@@ -87,19 +110,21 @@ def _segments(norm: str, start: int, end: int) -> list[tuple[int, int]]:
     return bounds
 
 
-def read_gap(norm: str, start: int, end: int) -> GapCells:
-    """The cells printed in ``norm[start:end]`` (the text after a label, up to the next label).
+def read_gap(norm: str, masked: str, start: int, end: int) -> GapCells:
+    """The cells printed in ``masked[start:end]`` (a label and the text after it, up to the next label).
 
-    Text before the first cell is skipped (the rest of a label the matcher did not take); text after
-    a cell ends the row, so a paragraph after the table is never read as cells.
+    ``masked`` is ``norm`` with the labels' characters blanked out.  Text before the first cell is
+    skipped (the rest of a label the matcher did not take); text after a cell ends the row, so a
+    paragraph after the table is never read as cells.  A row is glued when a value touches a label
+    in ``norm`` with no separator at all ("…申请数量21710000218").
     """
-    if _cell_chars().search(norm, start, end) is None:  # header labels follow each other: nothing between
+    if _cell_chars().search(masked, start, end) is None:  # header labels follow each other: nothing between
         return GapCells([], False)
-    piped = _PIPE.search(norm, start, end) is not None
+    piped = _PIPE.search(masked, start, end) is not None
     slots: list[Slot] = []
-    for index, (seg_start, seg_end) in enumerate(_segments(norm, start, end) if piped else [(start, end)]):
-        found = [slot for m in _PIECE.finditer(norm, seg_start, seg_end)
-                 if (slot := _classify(norm, m.start(), m.end())) is not None]
+    for index, (seg_start, seg_end) in enumerate(_segments(masked, start, end) if piped else [(start, end)]):
+        found = [slot for m in PIECE.finditer(masked, seg_start, seg_end)
+                 if (slot := _classify(masked, m.start(), m.end())) is not None]
         if piped and not found:
             if index > 0:
                 slots.append(Slot("blank"))
@@ -116,5 +141,6 @@ def read_gap(norm: str, start: int, end: int) -> GapCells:
     if not any(s.kind in ("value", "empty") for s in cells):
         return GapCells([], False)
     values = [s for s in cells if s.kind == "value"]
-    glued = not piped and bool(values) and (values[0].spans[0][0] == start or values[-1].spans[-1][1] == end)
+    glued = not piped and bool(values) and (not norm[values[0].spans[0][0] - 1].isspace()
+                                            or values[-1].spans[-1][1] == end)
     return GapCells(cells, glued)

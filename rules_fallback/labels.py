@@ -17,6 +17,7 @@ from functools import lru_cache
 from itertools import accumulate
 
 from nianbao.schema import TEMPLATES, get_template, load_schema
+from rules_fallback.cells import PIECE, is_cell_piece
 
 _NUMERALS = "一二三四五六七八九十"
 # The item number printed before a label: "2.", "(三)", "四、", and Arabic section numbers "2、"
@@ -28,7 +29,6 @@ _LEADING_ITEM_NUMBERS = re.compile(rf"^(?:[{_NUMERALS}]+、)?(?:\([{_NUMERALS}]+
 # A stripped label shorter than this is too generic to match alone ("3.其他" must not become "其他").
 _MIN_STRIPPED = 3
 _WHITESPACE = re.compile(r"\s+")
-_NON_SPACE = re.compile(r"\S+")
 
 
 @dataclass(frozen=True)
@@ -112,11 +112,17 @@ def _label_pattern() -> re.Pattern:
 
 
 class CompactText:
-    """The normalised text without whitespace, with the map back to ``norm`` offsets."""
+    """The normalised text without whitespace, pipes and cells, with the map back to ``norm`` offsets.
+
+    Cells and pipes are left out because a label wrapped in its cell prints its row's cells, or the
+    cell borders of its line, between its parts: "2.其他法律行政法   2   0   0\n规禁止公开" (pdftotext
+    -layout), "│ 2.其他法律行政法规禁止 │ 24 │ 3 │\n│          │公开   │      │" (w3m).
+    """
 
     def __init__(self, norm: str):
-        self._runs = [match.span() for match in _NON_SPACE.finditer(norm)]  # non-space runs of norm
-        self.text = compact(norm)
+        # the printed pieces of norm that are text, not cells
+        self._runs = [m.span() for m in PIECE.finditer(norm) if not is_cell_piece(norm, m.start(), m.end())]
+        self.text = "".join(norm[start:end] for start, end in self._runs)
         self._run_starts = list(accumulate((end - start for start, end in self._runs[:-1]), initial=0))
 
     def _to_norm(self, index: int) -> int:
@@ -150,3 +156,16 @@ def is_heading(label: Label, norm: str) -> bool:
         return not label.number.startswith("(")
     before = norm[:label.start].rstrip(" \t#*")
     return not before or before.endswith("\n")
+
+
+def mask_labels(norm: str, labels: list[Label]) -> str:
+    """``norm`` with the characters of every label blanked out, so that only cells are left where a label
+    wrapped around its row's cells; offsets are those of ``norm``."""
+    parts, position = [], 0
+    for label in labels:
+        for piece in PIECE.finditer(norm, label.start, label.end):
+            if not is_cell_piece(norm, piece.start(), piece.end()):
+                parts += [norm[position:piece.start()], " " * (piece.end() - piece.start())]
+                position = piece.end()
+    parts.append(norm[position:])
+    return "".join(parts)

@@ -14,7 +14,8 @@ from nianbao.records import Cell
 from nianbao.schema import get_template, load_schema
 from nianbao.text import Document
 from rules_fallback.checks import equations
-from rules_fallback.labels import find_labels
+from rules_fallback.labels import find_labels, mask_labels
+from rules_fallback.pages import blank_page_furniture
 from rules_fallback.sections import Region, find_regions
 from rules_fallback.tables import RowReading, read_labelled_rows, read_unlabelled_row, resolve_with_table_rules
 from rules_fallback.template import detect_template, section_keys, section_rows
@@ -47,17 +48,20 @@ def label_cells(doc: Document) -> RuleLabels:
     template_name, collapsed = detect_template(norm)
     template = get_template(template_name)
     rules = list(equations(template_name, collapsed))
-    regions = find_regions(norm, find_labels(norm), template)
+    page = blank_page_furniture(norm)
+    labels = find_labels(page)
+    masked = mask_labels(page, labels)
+    regions = find_regions(page, labels, template)
     result = RuleLabels(template_name, collapsed)
     readings: dict[str, list[RowReading]] = {}
     for section, region in regions.items():
         if section == "review":
             keys = list(section_keys(template_name, section, collapsed))
-            row = read_unlabelled_row(norm, region, keys, f"section {_section_label(section)}", rules)
+            row = read_unlabelled_row(norm, masked, region, keys, f"section {_section_label(section)}", rules)
             readings[section] = [row] if row else []
         else:
             rows = section_rows(template_name, section, collapsed)
-            readings[section] = read_labelled_rows(norm, region, template, rows, rules)
+            readings[section] = read_labelled_rows(norm, masked, region, template, rows, rules)
     resolve_with_table_rules(readings.get("requests", []), rules)
 
     for section in template.prefixes:

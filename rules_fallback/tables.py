@@ -178,16 +178,26 @@ def _value(cell: Cell) -> float | None:
         return None
 
 
-def _next_start(labels: list[Label], index: int, end: int) -> int:
-    return labels[index + 1].start if index + 1 < len(labels) else end
+def _row_end(labels: list[Label], index: int, rows: tuple[str, ...], end: int) -> int:
+    """Where the cells of the row labelled ``labels[index]`` end: at the next label that is not only a
+    row group.  A group label can sit inside a wrapped row label, before the row's cells:
+
+        1.申请人无正当理由逾期不补正
+        （六）其他处理  、行政机关不再处理其政府信息   0     0     0
+    """
+    for label in labels[index + 1:]:
+        if label.means("row", rows) or any(kind not in ("row", "row_group") for kind, _ in label.meanings):
+            return label.start
+    return end
 
 
-def read_labelled_rows(norm: str, region: Region, template: Template, rows: tuple[str, ...],
+def read_labelled_rows(norm: str, masked: str, region: Region, template: Template, rows: tuple[str, ...],
                        rules: list[Equation]) -> list[RowReading]:
     """Rows of section 二 or 三: each row label in the region, then its cells up to the next label.
 
     A label that is both a column and a row ("总计") is a row once a row label has been seen: the
-    column header comes first.
+    column header comes first.  ``masked`` is ``norm`` with the labels blanked out (``labels.mask_labels``):
+    a row's cells may lie inside its wrapped label.
     """
     blocks = {row: block for block in template.block_of_section(region.section) for row in block.rows}
     for block in template.block_of_section(region.section):
@@ -201,19 +211,19 @@ def read_labelled_rows(norm: str, region: Region, template: Template, rows: tupl
         seen_row = True
         block = blocks[row]
         keys = [template.field_key(region.section, row, column) for column in block.columns]
-        gap = read_gap(norm, label.end, _next_start(region.labels, index, region.end))
+        gap = read_gap(norm, masked, label.start, _row_end(region.labels, index, rows, region.end))
         readings.append(read_row(norm, gap, f"{template.prefixes[region.section] or region.section}.{row}",
                                  keys, rules))
     return readings
 
 
-def read_unlabelled_row(norm: str, region: Region, keys: list[str], name: str,
+def read_unlabelled_row(norm: str, masked: str, region: Region, keys: list[str], name: str,
                         rules: list[Equation]) -> RowReading | None:
     """Section 四: the first cells after the heading's column headers, one row for every key."""
-    bounds = [region.start] + [label.end for label in region.labels]
+    bounds = [region.start] + [label.start for label in region.labels]
     for index, start in enumerate(bounds):
         end = region.labels[index].start if index < len(region.labels) else region.end
-        gap = read_gap(norm, start, end)
+        gap = read_gap(norm, masked, start, end)
         if gap.slots:
             return read_row(norm, gap, name, keys, rules)
     return None

@@ -4,6 +4,9 @@
 units in cells "3件" "36.5万元", "1,204", dashes "－"/"—", one blank cell).
 ``aligned-2021-collapsed.txt``: whitespace-aligned columns, （六）其他处理 printed as one row, sections
 shifted to 三/四/五 by an extra section, labels broken by line breaks, an amount in 元.
+``pdf-layout-2021.txt``: ``pdftotext -layout`` columns; row labels wrapped over two to five lines with
+the row's cells on one of them, group labels （三）不予公开 / （六）其他处理 beside them, a page break
+("- 2 -", a form feed, the title as running header) between two rows of section 三.
 """
 from pathlib import Path
 
@@ -77,3 +80,29 @@ def test_whitespace_aligned_collapsed_2021_report():
     assert values["review.upheld"] == 1 and values["review.total"] == 1
     assert [v for v in values.values() if v is None] == [None]
     assert all(c.ok for c in run_checks(labels.template, labels.collapsed, fields))
+
+
+def test_pdf_layout_report_with_wrapped_labels_and_a_page_break():
+    doc, labels, fields, warnings = parse("pdf-layout-2021.txt")
+    assert (labels.template, labels.collapsed, warnings) == ("2021", False, [])
+    assert read_meta(doc) == {"year": 2023, "agency": "永川镇人民政府",
+                              "title": "永川镇人民政府2023年政府信息公开工作年度报告"}
+    values = {key: field.value for key, field in fields.items()}
+    assert [values[f"active.normative.{c}"] for c in ("issued", "repealed", "in_force")] == [2, 4, 2]
+    assert values["active.penalty.decisions"] is None and fields["active.penalty.decisions"].raw == "—-"
+    # "2.其他法律行政法\n规禁止公开" and "4.保护第三方合法   2 … 2\n权益": cells on the label's first line
+    assert requests_row(fields, "denied_law") == ZERO_ROW
+    assert requests_row(fields, "denied_third_party") == {**ZERO_ROW, "natural": 2, "total": 2}
+    # the rows after the page break: the page number is no cell, the running header splits no label
+    assert requests_row(fields, "denied_enforcement") == ZERO_ROW
+    assert requests_row(fields, "unable_not_held") == {**ZERO_ROW, "natural": 4, "commercial": 1, "total": 5}
+    # "1.申请人无正当理\n（六）其他处理   由逾期不补正、行   0 …": the group label sits inside the row label;
+    # "2.申请人逾期未按\n收费通知要求缴纳\n费用、行政机关不   0 …": the cells on the label's third line
+    assert requests_row(fields, "other_no_correction") == ZERO_ROW
+    assert requests_row(fields, "other_no_fee") == ZERO_ROW
+    assert requests_row(fields, "other_misc") == {**ZERO_ROW, "other_org": 1, "total": 1}
+    assert requests_row(fields, "total") == {**ZERO_ROW, "natural": 7, "commercial": 2, "other_org": 2, "total": 11}
+    assert [values[f"{group}.{column}"] for group in ("review", "suit_direct", "suit_after_review")
+            for column in ("upheld", "corrected", "other", "pending", "total")] == \
+        [0, 1, 0, 1, 2, 0, 0, 0, 0, 0, 0, 0, 3, 0, 3]
+    assert [key for key, value in values.items() if value is None] == ["active.penalty.decisions"]
