@@ -17,7 +17,7 @@ from rules_fallback.checks import equations
 from rules_fallback.labels import find_labels, mask_labels
 from rules_fallback.pages import blank_page_furniture
 from rules_fallback.sections import Region, find_regions
-from rules_fallback.tables import RowReading, read_labelled_rows, read_unlabelled_row, resolve_with_table_rules
+from rules_fallback.tables import RowReading, read_labelled_rows, read_review_rows, resolve_with_table_rules
 from rules_fallback.template import detect_template, section_keys, section_rows
 
 _SENTENCE = re.compile(r"[^。\n]*[。\n]?")
@@ -55,12 +55,12 @@ def label_cells(doc: Document) -> RuleLabels:
     result = RuleLabels(template_name, collapsed)
     readings: dict[str, list[RowReading]] = {}
     for section, region in regions.items():
+        rows = section_rows(template_name, section, collapsed)
         if section == "review":
             keys = list(section_keys(template_name, section, collapsed))
-            row = read_unlabelled_row(norm, masked, region, keys, f"section {_section_label(section)}", rules)
-            readings[section] = [row] if row else []
+            readings[section] = read_review_rows(norm, masked, region, template, rows, keys,
+                                                 f"section {_section_label(section)}", rules)
         else:
-            rows = section_rows(template_name, section, collapsed)
             readings[section] = read_labelled_rows(norm, masked, region, template, rows, rules)
     resolve_with_table_rules(readings.get("requests", []), rules)
 

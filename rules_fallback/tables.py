@@ -33,6 +33,7 @@ class RowReading:
     keys: list[str]
     candidates: list[list[Cell | None]]  # None: a blank cell
     notes: list[str] = field(default_factory=list)
+    printed: int = 0  # how many cells (or glued runs) the row printed
 
     @property
     def resolved(self) -> list[Cell | None] | None:
@@ -64,7 +65,7 @@ def read_row(norm: str, gap: GapCells, name: str, keys: list[str], rules: list[E
         items.pop()
     while len(items) > len(keys) and items[0][0] == "blank":
         items.pop(0)
-    reading = RowReading(name, keys, [])
+    reading = RowReading(name, keys, [], printed=len(items))
     if not items:
         reading.candidates = [[None] * len(keys)]
     elif len(items) == len(keys):
@@ -215,6 +216,29 @@ def read_labelled_rows(norm: str, masked: str, region: Region, template: Templat
         readings.append(read_row(norm, gap, f"{template.prefixes[region.section] or region.section}.{row}",
                                  keys, rules))
     return readings
+
+
+def read_review_rows(norm: str, masked: str, region: Region, template: Template, rows: tuple[str, ...],
+                     keys: list[str], name: str, rules: list[Equation]) -> list[RowReading]:
+    """Section 四, printed as the template prints it or as three labelled rows of five numbers:
+
+        行政复议                 行政诉讼                                    (the template: one row
+        结果维持 … 总计  未经复议直接起诉 … 复议后起诉 …                      of 15 numbers under a
+        0 0 0 0 0  1 0 0 0 1  0 0 0 0 0                                       two-level header)
+
+                        结果维持 结果纠正 其他结果 尚未审结 总计
+        行政复议            0        0        0        0      0             (three rows)
+        行政诉讼 未经复议直接起诉 1   0        0        0      1
+                 复议后起诉  0        0        0        0      0
+
+    The labelled reading is taken when some group label is followed by its cells and none by more
+    cells than its five columns; otherwise the row of 15 after the header is read.
+    """
+    labelled = read_labelled_rows(norm, masked, region, template, rows, rules)
+    if any(r.printed for r in labelled) and all(r.printed <= len(r.keys) for r in labelled):
+        return labelled
+    row = read_unlabelled_row(norm, masked, region, keys, name, rules)
+    return [row] if row else []
 
 
 def read_unlabelled_row(norm: str, masked: str, region: Region, keys: list[str], name: str,
