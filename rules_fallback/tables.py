@@ -9,6 +9,7 @@ warning naming it rather than guessed.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from nianbao.records import Cell
@@ -22,7 +23,7 @@ from rules_fallback.values import normalise_value
 
 # How sure the rule layer is of a cell, by how it was read: the mapping keeps the surer of two claims.
 CONFIDENCE = {"printed": 1.0, "split": 0.95, "split_by_row_rule": 0.9, "split_by_table_rules": 0.85,
-              "fewer_cells": 0.7}
+              "split_unchecked": 0.75, "fewer_cells": 0.7}
 
 
 @dataclass
@@ -107,19 +108,60 @@ def _split_glued(norm: str, reading: RowReading, spans: list[tuple[int, int]], r
                              f"that fit the row's sum; row left out")
     else:
         reading.candidates = [_cells_of_split(norm, keys, spans, tokens, parts, how) for parts in splits.splits]
+        if digits == len(keys):
+            _consider_a_dropped_blank(norm, reading, spans, tokens, decimal_ok, totals)
+
+
+def _consider_a_dropped_blank(norm: str, reading: RowReading, spans: list[tuple[int, int]], tokens: list[str],
+                              decimal_ok: list[bool], totals: dict[int, list[int]]) -> None:
+    """A run with one digit per cell may also be a row whose blank cell the scraper dropped:
+    "1100002" is 1|1|0|0|0|0|2, or 11|0|0|0|0|·|2 with a blank.  A reading with a blank is kept as a
+    candidate when it fits the row's sums (a blank counted as nothing), so the table's sums can
+    settle between them; a row without a sum keeps the one-digit reading, with a warning.
+    """
+    keys = reading.keys
+    alternatives = []
+    for parts in split_glued_digits(tokens, len(keys) - 1, [any(decimal_ok)] * (len(keys) - 1)).splits:
+        for blank in range(len(keys)):
+            cells: list[str | None] = [*parts[:blank], None, *parts[blank:]]
+            values = [0 if cell is None else int(_leading_number(cell)) for cell in cells]
+            if (all("." not in (cell or "") or ok for cell, ok in zip(cells, decimal_ok))
+                    and all(values[total] == sum(values[i] for i in parts_of) for total, parts_of in totals.items())):
+                alternatives.append(cells)
+    if not alternatives:
+        return
+    cells_with_blank = [_cells_of_split(norm, keys, spans, tokens, cells, "split") for cells in alternatives]
+    if totals:
+        reading.candidates += cells_with_blank
+        return
+    for cell in reading.candidates[0]:
+        cell.confidence = CONFIDENCE["split_unchecked"]
+    example = " | ".join(c.raw if c else "·" for c in cells_with_blank[0])
+    reading.notes.append(f"{reading.name}: glued digits {''.join(tokens)!r} read one digit per cell; a dropped "
+                         f"blank cell could also explain them ({example}) and no sum tells which")
 
 
 def _cells_of_split(norm: str, keys: list[str], spans: list[tuple[int, int]], tokens: list[str],
-                    parts: list[str], how: str) -> list[Cell]:
-    cells, part_index = [], 0
+                    parts: list[str | None], how: str) -> list[Cell | None]:
+    """The cells of one way to cut the glued tokens; a None part is a blank cell the text dropped."""
+    cells: list[Cell | None] = []
+    part_index = 0
     for (start, _), token in zip(spans, tokens):
         offset = 0
         while offset < len(token):
             part = parts[part_index]
-            cells.append(_cell(norm, keys[part_index], (start + offset, start + offset + len(part)), how))
-            offset += len(part)
+            if part is None:
+                cells.append(None)
+            else:
+                cells.append(_cell(norm, keys[part_index], (start + offset, start + offset + len(part)), how))
+                offset += len(part)
             part_index += 1
+    cells.extend([None] * (len(keys) - len(cells)))  # blanks after the last printed cell
     return cells
+
+
+def _leading_number(part: str) -> str:
+    return re.match(r"[+-]?\d+", part).group()
 
 
 def resolve_with_table_rules(readings: list[RowReading], rules: list[Equation]) -> None:

@@ -90,3 +90,22 @@ def test_review_row_of_fifteen_glued_digits():
     assert [values[f"{g}.{c}"] for g in ("review", "suit_direct", "suit_after_review")
             for c in ("upheld", "corrected", "other", "pending", "total")] == \
         [1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1]
+
+
+def test_one_digit_per_cell_settled_by_the_row_total():
+    # 1100002 could be 11|0|0|0|0|·|2 with a dropped blank, but 11 is not 2: one digit per cell.
+    labels, values = parse(glued_requests({0: "1100002"}))
+    assert [values[f"requests.new.{c}"] for c in ("natural", "commercial", "research", "social", "legal",
+                                                  "other_org", "total")] == [1, 1, 0, 0, 0, 0, 2]
+    assert not [w for w in labels.warnings if w.startswith("requests.new")]
+
+
+def test_one_digit_per_cell_without_a_sum_is_warned_about():
+    # 规章 prints 999 under three columns with no sum between them: 9|9|9, or ·|9|99 with a dropped blank.
+    text = ("二、主动公开政府信息情况第二十条第（一）项信息内容本年新制作数量本年新公开数量对外公开总数量规章999"
+            "规范性文件000三、收到和处理政府信息公开申请情况")
+    labels, values = parse(text)
+    assert [values[f"active.rules.{c}"] for c in ("new_made", "new_published", "total_published")] == [9, 9, 9]
+    assert labels.warnings[0] == ("active.rules: glued digits '999' read one digit per cell; a dropped blank "
+                                  "cell could also explain them (· | 9 | 99) and no sum tells which")
+    assert not [w for w in labels.warnings if w.startswith("active.normative")]  # 0|0|0: no "00" cell
