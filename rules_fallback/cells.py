@@ -34,6 +34,9 @@ PIECE = re.compile(rf"[^\s{_PIPES}]+")
 _PIPE = re.compile(rf"[{_PIPES}]")
 # Table borders drawn with characters: "+------+", "|:---|", "├────┼"; a lone "-" is an empty cell.
 _BORDER = re.compile(r"[-=+:─━═┄┈┼├┤┌┐└┘┬┴╋┣┫┳┻]{3,}")
+# A table rule pandoc draws under a header or a table: dash runs, one per column, some of them two
+# dashes wide ("  ------------ -- -- --------"); its "--" is a border, not an empty cell.
+_RULE_LINE = re.compile(r"[ \t]*-{2,}(?:[ \t]+-{2,})*[ \t]*")
 
 
 @lru_cache(maxsize=1)
@@ -66,11 +69,19 @@ class GapCells:
     glued: bool
 
 
+def _on_rule_line(norm: str, position: int) -> bool:
+    line_end = norm.find("\n", position)
+    return _RULE_LINE.fullmatch(norm, norm.rfind("\n", 0, position) + 1,
+                                len(norm) if line_end < 0 else line_end) is not None
+
+
 def _classify(norm: str, start: int, end: int) -> Slot | None:
     piece = norm[start:end]
     if piece.isdigit() and piece.isascii():  # the common case, "0"
         return Slot("value", [(start, end)])
     if piece in empty_cell_marks():
+        if piece.count("-") == len(piece) > 1 and _on_rule_line(norm, start):
+            return None
         return Slot("empty", [(start, end)])
     if _BORDER.fullmatch(piece):
         return None

@@ -45,3 +45,14 @@ def test_three_labelled_rows_one_cell_per_line():
     rows, _ = review("\t结果维持\n\t结果纠正\n\t其他结果\n\t尚未审结\n\t总计\n行政复议\n" + cells +
                      "\n未经复议直接起诉\n\t0\n\t0\n\t0\n\t0\n\t0\n复议后起诉\n\t1\n\t0\n\t0\n\t0\n\t1\n")
     assert rows == [[5, 0, 1, 0, 6], [0, 0, 0, 0, 0], [1, 0, 0, 0, 1]]
+
+
+def test_pandoc_rule_under_the_table_is_no_cells():
+    # pandoc's plain tables end with a rule of dash runs, some two wide: "--" there is no empty cell.
+    rows, warnings = review("  ---------- ---------- -- -- ----------\n"
+                            "                        结果维持  结果纠正  其他结果  尚未审结  总计\n"
+                            "  行政复议                  3         1         0         0     4\n"
+                            "  行政诉讼  未经复议直接起诉  1       0         0         2     3\n"
+                            "            复议后起诉        0       0         1         0     1\n"
+                            "  ---------- ---------- -- -- ----------\n")
+    assert rows == [[3, 1, 0, 0, 4], [1, 0, 0, 2, 3], [0, 0, 1, 0, 1]] and warnings == []
