@@ -31,14 +31,18 @@ def default_labeller():
     return Labeller.load()
 
 
-def parse_document(doc: Document, system: str = "hybrid") -> Report:
-    """Parse one read document with the chosen system; confidences are calibrated where a calibration exists."""
-    report, features = parse_with_evidence(doc, system)
+def parse_document(doc: Document, system: str = "hybrid", labeller=None) -> Report:
+    """Parse one read document with the chosen system; confidences are calibrated where a calibration exists.
+
+    ``labeller`` replaces the shipped model (``default_labeller``), so a new checkpoint can be scored
+    beside it before it is installed (``training.gate``).
+    """
+    report, features = parse_with_evidence(doc, system, labeller)
     apply_calibration(system, report.fields, features)
     return report
 
 
-def parse_with_evidence(doc: Document, system: str) -> tuple[Report, dict[str, list[float]]]:
+def parse_with_evidence(doc: Document, system: str, labeller=None) -> tuple[Report, dict[str, list[float]]]:
     """The record with raw confidences, and each field's evidence (``nianbao.confidence.FEATURES``)."""
     if system not in SYSTEMS:
         raise ValueError(f"unknown system {system!r}: expected one of {', '.join(SYSTEMS)}")
@@ -49,7 +53,7 @@ def parse_with_evidence(doc: Document, system: str) -> tuple[Report, dict[str, l
         rule_fields, mapping_warnings = cells_to_fields(doc, rules.template, rules.collapsed, rules.cells)
         warnings.extend(mapping_warnings)
     if system in ("model", "hybrid"):
-        model_cells = default_labeller().label(doc)
+        model_cells = (labeller or default_labeller()).label(doc)
         model_fields, mapping_warnings = cells_to_fields(doc, rules.template, rules.collapsed, model_cells)
         warnings.extend(f"model: {warning}" for warning in mapping_warnings)
     if system == "hybrid":
