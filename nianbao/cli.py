@@ -17,6 +17,7 @@ COMMANDS = {
     "evaluate": ("evaluate.command", "score parser output against hand-labelled gold files"),
     "generate": ("training.corpus", "generate synthetic reports with gold and character spans"),
     "train": ("training.command", "train or fine-tune the token-classification model"),
+    "export-tasks": ("training.export", "write Label Studio tasks pre-annotated with the model's cells"),
     "review": ("evaluate.review", "write an HTML page showing a report with every labelled cell highlighted"),
 }
 

@@ -13,6 +13,7 @@ import random
 import sys
 import time
 
+from training import retrain
 from training.train import SMALL_CONFIG, train
 
 DEFAULT_HELD_OUT = ("ascii_box", "lynx_rows")
@@ -39,6 +40,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     for name, value in SMALL_CONFIG.items():
         parser.add_argument(f"--{name.replace('_', '-')}", type=int, default=value,
                             help=f"model size when training from scratch (default: %(default)s)")
+    retrain.add_arguments(parser)
 
 
 def generate(count: int, styles: list[str], seed: int) -> list[dict]:
@@ -72,6 +74,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"nianbao train: unknown style(s) {', '.join(unknown)}; styles are: {', '.join(known)}", file=sys.stderr)
         return 2
     train_styles = [style for style in known if style not in args.hold_out]
+    if args.annotations or args.install or args.force:
+        return retrain.run(args, train_styles)
     started = time.time()
     # Distinct seeds per split: validation and held-out reports are never training reports.
     train_examples = generate(args.train_reports, train_styles, args.seed)

@@ -1,0 +1,153 @@
+"""Retraining end to end at toy scale: export tasks, annotate them, import, fine-tune, gate, install.
+
+The "installed" model is a tiny BERT trained for a few steps on two generated reports, in a temporary
+folder standing in for model/checkpoint; nothing under model/ is touched.
+"""
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+
+from evaluate.scoring import Tally
+from model.inference import checkpoint_version
+from nianbao.cli import main
+from training.corpus import example_rng
+from training.features import example_document
+from training.gate import Figure, Verdict, install
+from training.generator import generate_example
+from training.label_studio import Utf16Offsets
+from training.train import train
+
+TINY = {"hidden_size": 32, "num_hidden_layers": 1, "num_attention_heads": 2, "intermediate_size": 64,
+        "max_position_embeddings": 96}
+STRIDE = "47"  # windows of 94 tokens
+
+
+def report(index: int, style: str = "tsv") -> dict:
+    return generate_example(example_rng(11, index), style=style)
+
+
+def with_rare_name(example: dict) -> dict:
+    """The report with a CJK Extension B character (two UTF-16 units) before everything, spans shifted."""
+    spans = [{**span, "start": span["start"] + 1, "end": span["end"] + 1} for span in example["spans"]]
+    return {**example, "text": "𠮷" + example["text"], "spans": spans}
+
+
+@pytest.fixture(scope="module")
+def workspace(tmp_path_factory):
+    root = tmp_path_factory.mktemp("retrain")
+    installed = root / "model" / "checkpoint"
+    train([report(0), report(1)], {}, installed, config_overrides=TINY, stride=int(STRIDE), epochs=1,
+          batch_size=16, learning_rate=1e-2, log=lambda message: None)
+    return root, installed
+
+
+def annotate(task: dict, truth: list[dict]) -> dict:
+    """What an annotator does in Label Studio: start from the model's spans, move one onto the right cell and
+    relabel it, delete the wrong ones, add the missing ones; the export then holds the annotation."""
+    offsets = Utf16Offsets(task["data"]["text"])
+    result = [dict(item, value=dict(item["value"])) for item in task["predictions"][0]["result"][:1]]
+    if not result:  # the tiny model found nothing: the annotator draws the first span from scratch
+        result = [{"from_name": "label", "to_name": "text", "type": "labels", "value": {}}]
+    for index, span in enumerate(truth):
+        item = result[0] if index == 0 else {"from_name": "label", "to_name": "text", "type": "labels", "value": {}}
+        item["value"] = {"start": offsets.to_utf16(span["start"]), "end": offsets.to_utf16(span["end"]),
+                         "text": task["data"]["text"][span["start"]:span["end"]], "labels": [span["key"]]}
+        if index:
+            result.append(item)
+    return {**task, "annotations": [{"id": 1, "result": result, "was_cancelled": False}]}
+
+
+def test_export_annotate_import_train_gate_install(workspace, capsys):
+    root, installed = workspace
+    examples = [with_rare_name(report(2, "lynx_rows")), report(3, "lynx_rows")]
+    (root / "reports").mkdir()
+    for number, example in enumerate(examples):
+        (root / "reports" / f"r{number}.txt").write_text(example["text"], encoding="utf-8")
+
+    assert main(["export-tasks", str(root / "reports"), "--out", str(root / "tasks.json"),
+                 "--model", str(installed)]) == 0
+    tasks = json.loads((root / "tasks.json").read_text(encoding="utf-8"))
+    assert [task["data"]["source"] for task in tasks] == [str(root / "reports" / "r0.txt"), str(root / "reports" / "r1.txt")]
+    assert tasks[0]["predictions"][0]["model_version"] == f"model-{checkpoint_version(installed)}"
+    truths = [[span for span in example_document(example)[1] if span["kind"] == "value"] for example in examples]
+    exported = [annotate(task, truth) for task, truth in zip(tasks, truths)]
+    (root / "export.json").write_text(json.dumps(exported, ensure_ascii=False), encoding="utf-8")
+
+    # a gold file whose report prints the 行政处罚 row twice
+    gold_example = report(4)
+    text = gold_example["text"]
+    row_start = text.index("\n行政处罚\t")
+    row_end = text.index("\n", row_start + 1)
+    (root / "gold").mkdir()
+    (root / "gold" / "twice.txt").write_text(text[:row_end] + text[row_start:row_end] + text[row_end:], encoding="utf-8")
+    (root / "gold" / "twice.json").write_text(json.dumps(gold_example["gold"], ensure_ascii=False), encoding="utf-8")
+
+    capsys.readouterr()
+    status = main(["train", "--annotations", str(root / "export.json"), str(root / "gold" / "twice.json"),
+                   "--installed", str(installed), "--out", str(root / "new"), "--stride", STRIDE, "--epochs", "1",
+                   "--batch-size", "8", "--generated-per-annotated", "1", "--annotation-repeats", "1",
+                   "--install", "--gate-reports", "1"])
+    out = capsys.readouterr().out
+    assert "printed at 2 places" in out and "twice.json" in out
+
+    summary = json.loads((root / "new" / "training_summary.json").read_text(encoding="utf-8"))
+    assert summary["annotations"]["spans"] == sum(len(truth) for truth in truths)
+    assert len(summary["annotations"]["reports"]) == 2 and summary["annotations"]["generated"] == 2
+    assert summary["base_model"] == str(installed) and summary["steps"] > 0
+    card = (root / "new" / "README.md").read_text(encoding="utf-8")
+    assert "## Regression gate" in card and "printed at 2 places" in card
+    lines = summary["gate"]["lines"]
+    assert [line.split()[:2] for line in lines[1:5]] == [["seeds", "model"], ["seeds", "hybrid"],
+                                                        ["generated", "model"], ["generated", "hybrid"]]
+    new_version = checkpoint_version.__wrapped__(root / "new")
+    if summary["gate"]["accepted"]:
+        assert status == 0 and lines[-1] == "gate: passed"
+        assert checkpoint_version.__wrapped__(installed) == new_version
+        assert (installed / "README.md").is_file()
+        assert list((root / "model" / "previous").iterdir()) != []
+    else:
+        assert status == 1 and lines[-1].startswith("gate: refused") and "not installed" in out
+        assert checkpoint_version.__wrapped__(installed) != new_version
+
+
+def test_the_imported_spans_are_the_annotators(workspace, tmp_path):
+    from training.annotations import load_annotations
+
+    example = with_rare_name(report(5, "lynx_rows"))
+    doc, spans = example_document(example)
+    truth = [span for span in spans if span["kind"] == "value"]
+    task = annotate({"data": {"text": doc.norm}, "predictions": [{"result": []}]}, truth)
+    (tmp_path / "export.json").write_text(json.dumps([task], ensure_ascii=False), encoding="utf-8")
+    [imported] = load_annotations([tmp_path / "export.json"]).examples
+    assert imported["spans"] == truth and imported["text"] == doc.norm
+
+
+def test_a_figure_that_drops_refuses_and_a_tie_passes():
+    tie = Figure("seeds", "model", Tally(9, 10), Tally(9, 10))
+    better = Figure("generated", "hybrid", Tally(8, 10), Tally(9, 10))
+    worse = Figure("generated", "model", Tally(95, 100), Tally(94, 100))
+    assert Verdict([tie, better], {}).accepted
+    verdict = Verdict([tie, better, worse], {"model": {"tsv": (Tally(5, 10), Tally(4, 10))}})
+    assert not verdict.accepted
+    assert verdict.lines()[3].endswith("WORSE") and "tsv 50.0->40.0" in verdict.lines()[4]
+    assert Verdict([Figure("seeds", "model", None, Tally(0, 10))], {}).accepted  # nothing installed before
+
+
+def test_install_keeps_the_replaced_checkpoint(workspace, tmp_path):
+    _, installed = workspace
+    target = tmp_path / "model" / "checkpoint"
+    shutil.copytree(installed, target)
+    (target / "calibration.json").write_text("{}", encoding="utf-8")
+    old_version = checkpoint_version.__wrapped__(target)
+    new = tmp_path / "new"
+    train([report(6)], {}, new, base_model=str(installed), stride=int(STRIDE), epochs=1, batch_size=16,
+          learning_rate=1e-2, log=lambda message: None)
+    kept = install(new, target)
+    assert kept == tmp_path / "model" / "previous" / old_version
+    assert checkpoint_version.__wrapped__(kept) == old_version
+    assert checkpoint_version.__wrapped__(target) == checkpoint_version.__wrapped__(new)
+    assert (target / "calibration.json").is_file()  # inherited until refitted
+    assert [path.name for path in (tmp_path / "model" / "previous").iterdir()] == [old_version]

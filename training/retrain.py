@@ -1,0 +1,120 @@
+"""``nianbao train --annotations FILE...``: fine-tune the installed model on annotated reports.
+
+    nianbao train --annotations export.json gold/*.json --annotations-text texts/ \\
+        --out runs/retrained --max-minutes 5 --install
+
+1. Read the annotations (``training.annotations``); gold files are aligned with the base model's and the
+   rule layer's cells, and every value that cannot be placed is listed.
+2. Mix in ``--generated-per-annotated`` generated reports per annotated one, of the training styles
+   (``--hold-out`` styles excluded as in a full training), so the layouts the model already reads are
+   rehearsed while it learns the new ones.  The annotated reports are repeated ``--annotation-repeats``
+   times: a few real reports would otherwise be a small share of the windows.
+3. Fine-tune from the base checkpoint (``--base-model``, default the installed one) with
+   ``training.train.train``, which saves the checkpoint and ``training_summary.json``; write the model card.
+4. With ``--install``, run the regression gate (``training.gate``) and install the checkpoint if it passes.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from nianbao.paths import MODEL_DIR
+
+CARD_NAME = "README.md"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("fine-tuning on annotations")
+    group.add_argument("--annotations", nargs="+", metavar="FILE",
+                       help="Label Studio JSON exports and/or gold files: fine-tune the installed model on them "
+                            "(--base-model chooses another) instead of training from scratch")
+    group.add_argument("--annotations-text", metavar="DIR",
+                       help="folder of the reports gold files describe (DIR/<gold stem>.txt, .html, ...)")
+    group.add_argument("--generated-per-annotated", type=int, default=4, metavar="N",
+                       help="generated reports mixed in per annotated report (default: %(default)s)")
+    group.add_argument("--annotation-repeats", type=int, default=4, metavar="N",
+                       help="times each annotated report is trained on per epoch (default: %(default)s)")
+    group.add_argument("--install", action="store_true",
+                       help="run the regression gate and, if it passes, make the new checkpoint model/checkpoint")
+    group.add_argument("--force", action="store_true", help="with --install: install even when the gate refuses")
+    group.add_argument("--installed", type=Path, default=MODEL_DIR, metavar="DIR",
+                       help="the installed checkpoint: fine-tuned from unless --base-model, compared against by the "
+                            "gate and replaced by --install (default: model/checkpoint)")
+    group.add_argument("--gate-reports", type=int, default=10, metavar="N",
+                       help="generated gate reports per style (default: %(default)s)")
+
+
+def run(args: argparse.Namespace, train_styles: list[str]) -> int:
+    from model.inference import Labeller, checkpoint_version
+    from training.annotations import load_annotations
+    from training.command import generate
+    from training.gate import compare, install_if_passed
+    from training.train import train
+
+    if not args.annotations:
+        print("nianbao train: --install and --force go with --annotations (`python -m training.gate CHECKPOINT "
+              "--install` gates a checkpoint trained from scratch)", file=sys.stderr)
+        return 2
+    base = Path(args.base_model) if args.base_model else args.installed
+    if not (base / "config.json").is_file():
+        print(f"nianbao train: no checkpoint to fine-tune in {base} (--base-model PATH)", file=sys.stderr)
+        return 2
+    if Path(args.out).resolve() == args.installed.resolve():
+        print("nianbao train: --out must not be the installed checkpoint; --install puts it there after the gate",
+              file=sys.stderr)
+        return 2
+    annotations = load_annotations(args.annotations, args.annotations_text, Labeller.load(base))
+    for note in annotations.notes:
+        print(f"annotations: {note}", flush=True)
+    if not annotations.examples:
+        print("nianbao train: no usable annotated report", file=sys.stderr)
+        return 2
+    generated = generate(len(annotations.examples) * args.generated_per_annotated, train_styles, args.seed) \
+        if args.generated_per_annotated else []
+    print(f"{len(annotations.examples)} annotated reports (x{args.annotation_repeats}) and {len(generated)} "
+          f"generated ({', '.join(train_styles)})", flush=True)
+    summary = train(annotations.examples * args.annotation_repeats + generated, {"annotated": annotations.examples},
+                    args.out, base_model=str(base), stride=args.stride, epochs=args.epochs,
+                    batch_size=args.batch_size, learning_rate=args.learning_rate, seed=args.seed,
+                    max_minutes=args.max_minutes, log=lambda message: print(message, flush=True))
+    summary["annotations"] = {"files": list(args.annotations), "reports": [e["source"] for e in annotations.examples],
+                              "spans": sum(len(e["spans"]) for e in annotations.examples),
+                              "notes": annotations.notes, "repeats": args.annotation_repeats,
+                              "generated": len(generated), "generated_styles": train_styles,
+                              "base_version": checkpoint_version(base)}
+    verdict = None
+    if args.install:  # the gate's figures go into the card before the checkpoint is copied into place
+        verdict = compare(args.out, args.installed, args.gate_reports)
+        summary["gate"] = {"lines": verdict.lines(), "accepted": verdict.accepted}
+        print("\n".join(summary["gate"]["lines"]), flush=True)
+    Path(args.out, "training_summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=1) + "\n",
+                                                       encoding="utf-8")
+    Path(args.out, CARD_NAME).write_text(model_card(summary), encoding="utf-8")
+    if verdict is not None and not install_if_passed(args.out, verdict, args.force, args.installed):
+        return 1
+    return 0
+
+
+def model_card(summary: dict) -> str:
+    """The checkpoint's README: what it was fine-tuned from and on, how long, and what the gate said."""
+    notes = summary["annotations"]
+    fit = summary["eval"].get("annotated", {}).get("all", {})
+    lines = [
+        "# nianbao token-classification model (fine-tuned on annotations)", "",
+        f"- base checkpoint: `{summary['base_model']}` (version {notes['base_version']})",
+        f"- annotation files: {', '.join(f'`{name}`' for name in notes['files'])}",
+        f"- annotated reports trained on: {len(notes['reports'])} ({notes['spans']} value spans), each "
+        f"{notes['repeats']}x per epoch; mixed with {notes['generated']} generated reports of "
+        f"{', '.join(notes['generated_styles'])}",
+        f"- training: {summary['steps']} steps ({summary['epochs']} epochs) in {summary['train_minutes']} min, "
+        f"batch {summary['batch_size']}, peak learning rate {summary['learning_rate']}, seed {summary['seed']}",
+        f"- fit on the annotated reports (token-level seqeval): precision {fit.get('precision', 0):.3f}, "
+        f"recall {fit.get('recall', 0):.3f}, F1 {fit.get('f1', 0):.3f}",
+    ]
+    if notes["notes"]:
+        lines += ["", "## Annotation notes (skipped or doubtful)", ""] + [f"- {note}" for note in notes["notes"]]
+    if "gate" in summary:
+        lines += ["", "## Regression gate", "", "```", *summary["gate"]["lines"], "```"]
+    return "\n".join(lines) + "\n"
