@@ -73,6 +73,10 @@ def test_char_tokenizer_gives_one_token_per_character_and_survives_save(tmp_path
     tokenizer.save_pretrained(tmp_path)
     loaded = AutoTokenizer.from_pretrained(tmp_path)
     assert encode_text(loaded, "许可 21710000218\n☃").ids == encoded.ids
+    # pdftotext-style padding: a run of filler is one token (16 at most), digits stay single
+    padded = "行政许可" + " " * 20 + "187   0"
+    assert [padded[a:b] for a, b in encode_text(tokenizer, padded).offsets] == \
+        [*"行政许可", " " * 16, " " * 4, "1", "8", "7", "   ", "0"]
 
 
 def test_spans_follow_normalisation_onto_norm():
