@@ -91,14 +91,14 @@ def test_export_annotate_import_train_gate_install(workspace, capsys):
                    "--batch-size", "8", "--generated-per-annotated", "1", "--annotation-repeats", "1",
                    "--install", "--gate-reports", "1"])
     out = capsys.readouterr().out
-    assert "printed at 2 places" in out and "twice.json" in out
+    assert "the rule layer reads it at 2 places" in out and "twice.json" in out
 
     summary = json.loads((root / "new" / "training_summary.json").read_text(encoding="utf-8"))
     assert summary["annotations"]["spans"] == sum(len(truth) for truth in truths)
     assert len(summary["annotations"]["reports"]) == 2 and summary["annotations"]["generated"] == 2
     assert summary["base_model"] == str(installed) and summary["steps"] > 0
     card = (root / "new" / "README.md").read_text(encoding="utf-8")
-    assert "## Regression gate" in card and "printed at 2 places" in card
+    assert "## Regression gate" in card and "reads it at 2 places" in card
     lines = summary["gate"]["lines"]
     assert [line.split()[:2] for line in lines[1:5]] == [["seeds", "model"], ["seeds", "hybrid"],
                                                         ["generated", "model"], ["generated", "hybrid"]]

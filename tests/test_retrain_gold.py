@@ -50,7 +50,7 @@ def test_a_row_printed_twice_is_reported_and_the_report_not_trained_on(tmp_path)
     assert loaded.examples == []
     value = example["gold"]["fields"]["active.penalty.decisions"]
     assert any(note.startswith(f"{tmp_path / 'gold' / 'twice.json'}") and
-               f"active.penalty.decisions = {value}: printed at 2 places" in note for note in loaded.notes)
+               f"active.penalty.decisions = {value}: the rule layer reads it at 2 places" in note for note in loaded.notes)
     assert "skipped (" in loaded.notes[-1]
 
 
@@ -68,18 +68,33 @@ def test_the_report_is_found_beside_the_gold_file_or_said_missing(tmp_path):
 def test_readings_of_one_cell_merge_and_a_cell_claimed_twice_is_an_ambiguity():
     doc = normalise("x", "行政许可\t25个\t25\n")
     fields = {"active.licensing.prev_items": 25, "active.licensing.change": 25, "active.licensing.decisions": None}
-    cells = [Cell("active.licensing.prev_items", 5, 7, "25"), Cell("active.licensing.prev_items", 5, 8, "25个"),
-             Cell("active.licensing.change", 5, 7, "25")]
-    alignment = align_gold(doc, fields, cells)
+    rules = [Cell("active.licensing.prev_items", 5, 7, "25"), Cell("active.licensing.change", 5, 7, "25")]
+    model = [Cell("active.licensing.prev_items", 5, 8, "25个", by="model")]
+    alignment = align_gold(doc, fields, rules, model)
     assert alignment.spans == []
     assert alignment.ambiguities == [
         "active.licensing.change = 25: its cell 5-7 '25' is claimed by another field too",
         "active.licensing.prev_items = 25: its cell 5-8 '25个' is claimed by another field too"]
-    cells[2] = Cell("active.licensing.change", 9, 11, "25", by="model")
-    alignment = align_gold(doc, fields, cells + [Cell("active.licensing.decisions", 9, 11, "25")])
+    rules[1] = Cell("active.licensing.change", 9, 11, "25")
+    alignment = align_gold(doc, fields, rules + [Cell("active.licensing.decisions", 9, 11, "25")], model)
     assert [(s["key"], s["start"], s["end"]) for s in alignment.spans] == [
         ("active.licensing.prev_items", 5, 8), ("active.licensing.change", 9, 11)]
     assert alignment.ambiguities == []  # a null with no matching cell: not printed, nothing to label
-    alignment = align_gold(doc, {"active.licensing.prev_items": 30}, cells)
+    alignment = align_gold(doc, {"active.licensing.prev_items": 30}, rules, model)
     assert alignment.ambiguities == ["active.licensing.prev_items = 30: no labelled cell prints it "
-                                     "(cells read there: '25', '25个')"]
+                                     "(cells read for it: '25', '25个')"]
+
+
+def test_the_rule_layer_decides_and_the_model_fills_in():
+    doc = normalise("x", "行政许可\t0\t0\t0\n行政处罚\t0\t0\t0\n")
+    fields = {"active.licensing.prev_items": 0, "active.licensing.change": 0, "active.penalty.prev_items": 0}
+    rules = [Cell("active.licensing.prev_items", 5, 6, "0")]
+    model = [Cell(key, start, start + 1, "0", by="model") for key, start in (
+        ("active.licensing.prev_items", 7), ("active.licensing.change", 7), ("active.penalty.prev_items", 16),
+        ("active.penalty.prev_items", 18))]
+    alignment = align_gold(doc, fields, rules, model)
+    assert [(s["key"], s["start"]) for s in alignment.spans] == [("active.licensing.prev_items", 5),
+                                                                ("active.licensing.change", 7)]
+    assert alignment.overruled == 1
+    assert alignment.ambiguities == ["active.penalty.prev_items = 0: the model reads it at 2 places "
+                                     "(16-17 '0', 18-19 '0')"]

@@ -29,6 +29,7 @@ from rules_fallback.values import normalise_value
 from training.label_studio import read_export
 
 ANNOTATED_STYLE = "annotated"  # the style of imported examples, so training metrics show them as a group
+SHOWN_PLACES = 5  # candidate places listed in an ambiguity note
 
 
 @dataclass
@@ -45,11 +46,12 @@ class Alignment:
 
     spans: list[dict]
     ambiguities: list[str]
+    overruled: int = 0  # places the model gave values the rule layer placed elsewhere
 
 
 def load_annotations(paths: list[str | Path], text_dir: str | Path | None = None, labeller=None) -> Annotations:
-    """Read every annotation file; ``labeller`` (a ``model.inference.Labeller``) adds the model's cells to
-    the rule layer's as alignment candidates for gold files."""
+    """Read every annotation file; ``labeller`` (a ``model.inference.Labeller``) gives the model's cells, which
+    place the values of gold files that the rule layer does not (``align_gold``)."""
     loaded = Annotations()
     for path in map(Path, paths):
         try:
@@ -87,9 +89,12 @@ def _add_gold(loaded: Annotations, path: Path, gold: dict, text_dir, labeller) -
     except ValueError as error:
         loaded.notes.append(f"{path}: {error}; skipped")
         return
-    cells = label_cells(doc).cells + (labeller.label(doc) if labeller is not None else [])
-    alignment = align_gold(doc, gold["fields"], cells)
+    alignment = align_gold(doc, gold["fields"], label_cells(doc).cells,
+                           labeller.label(doc) if labeller is not None else [])
     name = f"{path} ({doc.source})"
+    if alignment.overruled:
+        loaded.notes.append(f"{name}: the model also read {alignment.overruled} value(s) at other places; the rule "
+                            "layer's places were used")
     if alignment.ambiguities:
         loaded.notes.extend(f"{name}: {line}" for line in alignment.ambiguities)
         loaded.notes.append(f"{name}: skipped ({len(alignment.ambiguities)} value(s) without one place in the "
@@ -124,33 +129,41 @@ def _report_file(folder: Path, stem: str) -> Path | None:
                 None)
 
 
-def align_gold(doc: Document, fields: dict, cells: list[Cell]) -> Alignment:
-    """Find the printed cell of every gold value among the labellers' ``cells`` (offsets into ``doc.norm``).
+def align_gold(doc: Document, fields: dict, rule_cells: list[Cell], model_cells: list[Cell] = ()) -> Alignment:
+    """Find the printed cell of every gold value among the labellers' cells (offsets into ``doc.norm``).
 
     A candidate is a cell claiming the field whose printed text reads as the gold value.  Overlapping
     candidates are two readings of one printed cell ("25" and "25个") and become their union, the
-    generator's convention that a value span covers its unit.  A non-null value with no candidate, or
-    with candidates at several places (a row printed twice), is an ambiguity; so is one place claimed
-    by two fields.  A null value with no candidate was not printed, or printed blank: nothing to label.
+    generator's convention that a value span covers its unit.
+
+    The rule layer's candidates decide and the model's are consulted only for values the rule layer did
+    not place: the rule layer reads a cell from its row label and column, while the model to be retrained
+    is by definition unsure of the layout and, under-trained, claims a field at every "0" in sight; its
+    places elsewhere are counted in ``overruled``.  A non-null value with no candidate, or whose deciding
+    labeller puts it at several places (a row printed twice), is an ambiguity; so is one place claimed by
+    two fields.  A null value with no candidate was not printed, or printed blank: nothing to label.
     """
-    readings: dict[str, list[tuple[int, int, object]]] = defaultdict(list)
-    for cell in cells:
-        try:
-            readings[cell.key].append((cell.start, cell.end, normalise_value(cell.raw, field_spec(cell.key).kind)))
-        except (KeyError, ValueError):
-            continue  # a key of no template, or text that is no number: reads as no value at all
-    chosen, ambiguities = {}, []
+    rule_places, model_places = _places(rule_cells), _places(model_cells)
+    chosen, ambiguities, overruled = {}, [], 0
     for key, value in fields.items():
-        places = _merge_overlapping([(start, end) for start, end, read in readings[key] if same_value(value, read)])
+        by_rules = _merge_overlapping([place for place, read in rule_places[key] if same_value(value, read)])
+        by_model = _merge_overlapping([place for place, read in model_places[key] if same_value(value, read)])
+        if len(by_rules) == 1:
+            joined = _merge_overlapping(by_rules + by_model)
+            chosen[key] = next(place for place in joined if place[0] <= by_rules[0][0] < place[1])
+            overruled += len(joined) - 1
+            continue
+        places, labeller = (by_rules, "the rule layer") if by_rules else (by_model, "the model")
         if len(places) == 1:
             chosen[key] = places[0]
         elif places:
-            ambiguities.append(f"{key} = {value}: printed at {len(places)} places ("
-                               + ", ".join(f"{start}-{end} {doc.norm[start:end]!r}" for start, end in places) + ")")
+            shown = ", ".join(f"{start}-{end} {doc.norm[start:end]!r}" for start, end in places[:SHOWN_PLACES])
+            more = f" and {len(places) - SHOWN_PLACES} more" if len(places) > SHOWN_PLACES else ""
+            ambiguities.append(f"{key} = {value}: {labeller} reads it at {len(places)} places ({shown}{more})")
         elif value is not None:
-            read = sorted({doc.norm[start:end] for start, end, _ in readings[key]})
+            read = sorted({doc.norm[start:end] for (start, end), _ in rule_places[key] + model_places[key]})
             ambiguities.append(f"{key} = {value}: no labelled cell prints it"
-                               + (f" (cells read there: {', '.join(map(repr, read))})" if read else ""))
+                               + (f" (cells read for it: {', '.join(map(repr, read[:SHOWN_PLACES]))})" if read else ""))
     clashing, reach_key, reach_end = set(), None, -1
     for key, (start, end) in sorted(chosen.items(), key=lambda item: item[1]):
         if start < reach_end:  # overlaps the earlier place reaching furthest, so some earlier place
@@ -162,7 +175,18 @@ def align_gold(doc: Document, fields: dict, cells: list[Cell]) -> Alignment:
         ambiguities.append(f"{key} = {fields[key]}: its cell {start}-{end} {doc.norm[start:end]!r} is claimed by "
                            "another field too")
     spans = [{"start": start, "end": end, "kind": "value", "key": key} for key, (start, end) in chosen.items()]
-    return Alignment(sorted(spans, key=lambda span: span["start"]), ambiguities)
+    return Alignment(sorted(spans, key=lambda span: span["start"]), ambiguities, overruled)
+
+
+def _places(cells: list[Cell]) -> dict[str, list[tuple[tuple[int, int], object]]]:
+    """key -> ((start, end), value read) of every cell whose text reads as a value of its field."""
+    places = defaultdict(list)
+    for cell in cells:
+        try:
+            places[cell.key].append(((cell.start, cell.end), normalise_value(cell.raw, field_spec(cell.key).kind)))
+        except (KeyError, ValueError):
+            continue  # a key of no template, or text that is no number: reads as no value at all
+    return places
 
 
 def _merge_overlapping(places: list[tuple[int, int]]) -> list[tuple[int, int]]:
