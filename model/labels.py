@@ -37,3 +37,25 @@ def span_tag(span: dict) -> str:
 def is_field_tag(tag: str) -> bool:
     """Whether a tag names a field value (and so becomes a ``Cell``) rather than table structure."""
     return tag not in STRUCTURE_TAGS
+
+
+def label_groups(labels: list[str]) -> tuple[list[int], list[int]]:
+    """For each label, the index of its row group and of its column group (B- and I- share both).
+
+    A field key ``requests.denied_secret.natural`` is in row group ``requests.denied_secret`` and column
+    group ``requests:natural``; ``O`` and each structure tag are groups of their own in both.  Training
+    uses the groups for an auxiliary loss: "right row, wrong column" is then partly right, so the model
+    learns rows and columns from every value cell instead of one key at a time.
+    """
+    rows: dict[str, int] = {}
+    columns: dict[str, int] = {}
+    row_ids, column_ids = [], []
+    for label in labels:
+        tag = label.split("-", 1)[1] if label != OUTSIDE else OUTSIDE
+        if tag == OUTSIDE or not is_field_tag(tag):
+            row, column = tag, tag
+        else:
+            row, column = tag.rsplit(".", 1)[0], f"{tag.split('.', 1)[0]}:{tag.rsplit('.', 1)[1]}"
+        row_ids.append(rows.setdefault(row, len(rows)))
+        column_ids.append(columns.setdefault(column, len(columns)))
+    return row_ids, column_ids
