@@ -38,7 +38,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--base-model", metavar="PATH",
                         help="fine-tune a local Hugging Face checkpoint (and its tokenizer) instead of training from scratch")
     for name, value in SMALL_CONFIG.items():
-        parser.add_argument(f"--{name.replace('_', '-')}", type=int, default=value,
+        parser.add_argument(f"--{name.replace('_', '-')}", type=type(value), default=value,
                             help=f"model size when training from scratch (default: %(default)s)")
     retrain.add_arguments(parser)
 
