@@ -14,6 +14,11 @@ run's length, which tells a wide gap (an empty cell) from a narrow one, is still
 The vocabulary is the characters seen in the training text plus the BERT special tokens; anything else
 is ``[UNK]``.  It is wrapped as a ``PreTrainedTokenizerFast`` so that it saves and loads with the model
 (``save_pretrained`` / ``from_pretrained``) like any Hugging Face tokenizer.
+
+``build_bpe_tokenizer`` is the measured alternative: a small byte-pair vocabulary learnt on generated
+report text, with every digit still a token of its own (so glued cells still split anywhere between
+digits) and whitespace runs kept apart from words.  Row labels such as 本年新收政府信息公开申请数量
+become a few tokens instead of fifteen, which makes a report about 2.5 times shorter.
 """
 from __future__ import annotations
 
@@ -22,8 +27,9 @@ from collections import Counter
 from collections.abc import Iterable
 
 from tokenizers import Regex, Tokenizer
-from tokenizers.models import WordLevel
+from tokenizers.models import BPE, WordLevel
 from tokenizers.pre_tokenizers import Split
+from tokenizers.trainers import BpeTrainer
 from transformers import PreTrainedTokenizerFast
 
 from nianbao.schema import load_schema
@@ -33,6 +39,8 @@ FILLERS = " \t\n─━-=_"
 LONGEST_RUN = 16
 # One token per filler run (up to LONGEST_RUN), otherwise one per character ([\s\S]: "." skips "\n").
 PIECE = "|".join(f"[{char}]{{2,{LONGEST_RUN}}}" for char in FILLERS) + r"|[\s\S]"
+# BPE pieces: a whitespace run, a single digit, or a run of anything else (merged by the learnt pairs).
+BPE_PIECE = r"\s+|\d|[^\s\d]+"
 
 
 def _schema_characters() -> set[str]:
@@ -53,6 +61,21 @@ def build_char_tokenizer(texts: Iterable[str], min_count: int = 1) -> PreTrained
         vocab[token] = len(vocab)
     backend = Tokenizer(WordLevel(vocab, unk_token="[UNK]"))
     backend.pre_tokenizer = Split(Regex(PIECE), behavior="isolated")
+    return _wrap(backend)
+
+
+def build_bpe_tokenizer(texts: Iterable[str], vocab_size: int = 4000) -> PreTrainedTokenizerFast:
+    """A byte-pair tokenizer learnt on ``texts``: digits single, whitespace runs apart, words merged."""
+    backend = Tokenizer(BPE(unk_token="[UNK]"))
+    backend.pre_tokenizer = Split(Regex(BPE_PIECE), behavior="isolated")
+    alphabet = sorted(_schema_characters() | set("0123456789"))
+    backend.train_from_iterator(texts, BpeTrainer(vocab_size=vocab_size, special_tokens=list(SPECIAL_TOKENS),
+                                                  initial_alphabet=alphabet, show_progress=False))
+    return _wrap(backend)
+
+
+def _wrap(backend: Tokenizer) -> PreTrainedTokenizerFast:
+    """The ``transformers`` face of a ``tokenizers`` tokenizer, with BERT's special tokens."""
     return PreTrainedTokenizerFast(
         tokenizer_object=backend,
         pad_token="[PAD]",

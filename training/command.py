@@ -35,6 +35,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--stride", type=int, default=384, help="tokens between training window starts (default: %(default)s)")
     parser.add_argument("--max-minutes", type=float, default=30.0,
                         help="stop training after this many minutes (default: %(default)s)")
+    parser.add_argument("--tokenizer", choices=("char", "bpe"), default="char",
+                        help="character-level, or a byte-pair vocabulary learnt on the training text (default: %(default)s)")
     parser.add_argument("--base-model", metavar="PATH",
                         help="fine-tune a local Hugging Face checkpoint (and its tokenizer) instead of training from scratch")
     for name, value in SMALL_CONFIG.items():
@@ -89,7 +91,7 @@ def run(args: argparse.Namespace) -> int:
     summary = train(train_examples, {"validation": eval_examples, "held_out_styles": held_out}, args.out, base_model=args.base_model,
                     config_overrides=config, stride=args.stride, epochs=args.epochs, batch_size=args.batch_size,
                     learning_rate=args.learning_rate, seed=args.seed, max_minutes=args.max_minutes,
-                    log=lambda message: print(message, flush=True))
+                    tokenizer_kind=args.tokenizer, log=lambda message: print(message, flush=True))
     summary["data"] = {"train_styles": train_styles, "held_out_styles": list(args.hold_out),
                        "train_reports": args.train_reports, "eval_reports": args.eval_reports,
                        "held_out_reports_per_style": args.held_out_reports,

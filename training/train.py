@@ -23,7 +23,7 @@ from transformers import (AutoModelForTokenClassification, AutoTokenizer, BertCo
 
 from model.inference import Labeller
 from model.labels import OUTSIDE, is_field_tag, label_groups, label_list
-from model.tokenizer import build_char_tokenizer
+from model.tokenizer import build_bpe_tokenizer, build_char_tokenizer
 from training.features import IGNORED, char_tags, example_document, example_features, token_tags
 
 # The shipped model: small enough to train in under half an hour on two CPU cores and to label a
@@ -125,11 +125,13 @@ def evaluate_by_style(labeller: Labeller, examples: list[dict]) -> dict:
 def train(train_examples: list[dict], eval_sets: dict[str, list[dict]], output_dir: str | Path, *,
           base_model: str | None = None, config_overrides: dict | None = None, stride: int = 384,
           epochs: float = 1.0, batch_size: int = 16, learning_rate: float = 1e-3, warmup_ratio: float = 0.05,
-          seed: int = 13, max_minutes: float | None = None, log=print) -> dict:
+          seed: int = 13, max_minutes: float | None = None, tokenizer_kind: str = "char", log=print) -> dict:
     """Train, evaluate on each of ``eval_sets`` (name -> examples), save model, tokenizer and ``training_summary.json``."""
     set_seed(seed)
     if base_model:
         tokenizer = AutoTokenizer.from_pretrained(base_model, local_files_only=True)
+    elif tokenizer_kind == "bpe":
+        tokenizer = build_bpe_tokenizer([example_document(example)[0].norm for example in train_examples])
     else:
         tokenizer = build_char_tokenizer(example_document(example)[0].norm for example in train_examples)
     labels = label_list()
@@ -189,7 +191,7 @@ def train(train_examples: list[dict], eval_sets: dict[str, list[dict]], output_d
         "epochs": round(step * batch_size / max(1, len(features)), 2),
         "batch_size": batch_size, "learning_rate": learning_rate, "seed": seed, "stride": stride,
         "train_minutes": round(train_minutes, 1), "first_losses": losses[:5], "last_losses": losses[-5:],
-        "base_model": base_model, "eval": metrics,
+        "base_model": base_model, "tokenizer": None if base_model else tokenizer_kind, "eval": metrics,
     }
     output_dir = Path(output_dir)
     output_dir.mkdir(parents=True, exist_ok=True)
