@@ -13,7 +13,7 @@ from transformers import AutoTokenizer, BertConfig, BertForTokenClassification
 from model.encoding import encode_text, table_regions, window_bounds
 from model.inference import Labeller, TokenPredictions, decode_spans
 from model.labels import label_list
-from model.tokenizer import build_char_tokenizer
+from model.tokenizer import build_bpe_tokenizer, build_char_tokenizer
 from nianbao.schema import all_field_keys
 from nianbao.text import normalise
 from training.features import IGNORED, char_tags, example_document, example_features
@@ -77,6 +77,15 @@ def test_char_tokenizer_gives_one_token_per_character_and_survives_save(tmp_path
     padded = "行政许可" + " " * 20 + "187   0"
     assert [padded[a:b] for a, b in encode_text(tokenizer, padded).offsets] == \
         [*"行政许可", " " * 16, " " * 4, "1", "8", "7", "   ", "0"]
+
+
+def test_bpe_tokenizer_merges_words_but_never_digits(tmp_path):
+    tokenizer = build_bpe_tokenizer([e["text"] for e in EXAMPLES] * 20, vocab_size=1000)
+    text = "行政许可\t21710000218"
+    pieces = [text[a:b] for a, b in encode_text(tokenizer, text).offsets]
+    assert "行政许可" in pieces and pieces[-11:] == list("21710000218")
+    tokenizer.save_pretrained(tmp_path)
+    assert encode_text(AutoTokenizer.from_pretrained(tmp_path), text).ids == encode_text(tokenizer, text).ids
 
 
 def test_spans_follow_normalisation_onto_norm():
