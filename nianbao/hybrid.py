@@ -8,9 +8,8 @@ Policy (documented in the README):
    row satisfies the rule wins; then every column rule (new + carried_over = total + carry_forward,
    results add up to 总计) that still fails is retried with the other reading of each disputed cell in
    it, and a switch is kept only if it makes the column add up without breaking its row.
-3. Where the arithmetic cannot decide, the rules' reading stands; the model's reading replaces it only
-   where the rules found no printed cell and the model is confident of its cell (raw confidence ≥
-   ``MODEL_FILL_CONFIDENCE``): a blank cell stays blank unless the model is sure a value is printed there.
+3. Where the arithmetic cannot decide, the more confident reading wins, and a reading that found a
+   printed cell beats one that found nothing.
 
 Both candidates are readings of the printed text: nothing is computed into a cell, so a report whose
 printed numbers are wrong keeps them and its checks fail.
@@ -38,17 +37,9 @@ def _state(eq: Equation, fields: dict[str, Field]) -> int:
     return 1 if abs(sum(values[:len(eq.lhs)]) - sum(values[len(eq.lhs):])) < 1e-6 else -1
 
 
-MODEL_FILL_CONFIDENCE = 0.9
-
-
-def _trusted(field: Field) -> bool:
-    """A reading that may stand without the arithmetic: a rules cell, or a model cell it is sure of."""
-    return field.start is not None and (field.by != "model" or field.confidence >= MODEL_FILL_CONFIDENCE)
-
-
 def _preference(field: Field) -> tuple:
-    """How much a reading is worth when the arithmetic is silent: trusted first, then the rules'."""
-    return (_trusted(field), field.by != "model", field.confidence)
+    """How much a reading is worth when the arithmetic is silent: found a cell first, then confidence."""
+    return (field.start is not None, field.confidence)
 
 
 def reconcile(template: str, collapsed: bool, rule_fields: dict[str, Field],
@@ -79,10 +70,10 @@ def reconcile(template: str, collapsed: bool, rule_fields: dict[str, Field],
         for source in (rule_fields, model_fields):
             trial = dict(fields)
             trial.update({key: source[key] for key in keys})
-            readings.append((_state(eq, trial), sum(_trusted(source[k]) for k in keys),
-                             source is rule_fields, trial))
-        best = max(readings, key=lambda r: r[:3])
-        fields.update({key: best[3][key] for key in keys})
+            readings.append((_state(eq, trial), sum(_preference(source[k])[0] for k in keys),
+                             sum(source[k].confidence for k in keys), source is rule_fields, trial))
+        best = max(readings, key=lambda r: r[:4])
+        fields.update({key: best[4][key] for key in keys})
 
     warnings = []
     for eq in eqs:
