@@ -10,6 +10,7 @@ pieces group digits) share the same code as the character-level tokenizer.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from transformers import PreTrainedTokenizerBase
@@ -61,6 +62,28 @@ def table_regions(text: str) -> list[tuple[int, int]]:
                 regions.append((position, end))
         position = end
     return [(start, min(end, len(text))) for start, end in regions]
+
+
+def token_regions(text: str, offsets: list[tuple[int, int]], skip_prose: bool = True) -> list[tuple[int, int]]:
+    """``[first, last)`` token ranges to read: the table regions of ``text`` or, unless ``skip_prose``, all of it.
+
+    ``offsets`` are the tokens' character spans (``EncodedText.offsets``).  Training windows and inference
+    windows are cut from the same ranges, so the model never spends a step on prose it will not read.
+    """
+    if not offsets:
+        return []
+    if not skip_prose:
+        return [(0, len(offsets))]
+    starts = [start for start, _ in offsets]
+    regions = [(bisect_left(starts, start), bisect_left(starts, end)) for start, end in table_regions(text)]
+    return [(first, last) for first, last in regions if last > first]
+
+
+def region_windows(text: str, offsets: list[tuple[int, int]], max_length: int, stride: int,
+                   skip_prose: bool = True) -> list[tuple[int, int]]:
+    """``[start, end)`` token ranges of every window over ``text``: ``window_bounds`` within each region."""
+    return [(first + start, first + end) for first, last in token_regions(text, offsets, skip_prose)
+            for start, end in window_bounds(last - first, max_length, stride)]
 
 
 def window_bounds(n_tokens: int, max_length: int, stride: int) -> list[tuple[int, int]]:

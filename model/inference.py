@@ -10,7 +10,6 @@ doubtful digit makes the whole number doubtful).
 from __future__ import annotations
 
 import hashlib
-from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -19,7 +18,7 @@ import numpy as np
 import torch
 from transformers import AutoModelForTokenClassification, AutoTokenizer
 
-from model.encoding import encode_text, table_regions, window_bounds, with_special_tokens
+from model.encoding import encode_text, region_windows, with_special_tokens
 from model.labels import OUTSIDE, is_field_tag
 from nianbao.paths import MODEL_DIR
 from nianbao.records import Cell
@@ -95,8 +94,7 @@ class Labeller:
         label_ids = np.zeros(n_tokens, dtype=np.int64)
         probs = np.zeros(n_tokens, dtype=np.float32)
         centrality = np.full(n_tokens, -1, dtype=np.int64)
-        bounds = [(first + start, first + end) for first, last in self._token_regions(text, encoded.offsets)
-                  for start, end in window_bounds(last - first, self.max_length, self.stride)]
+        bounds = region_windows(text, encoded.offsets, self.max_length, self.stride, self.skip_prose)
         for first in range(0, len(bounds), self.batch_size):
             batch = bounds[first:first + self.batch_size]
             best_probs, best_ids = self._run([encoded.ids[start:end] for start, end in batch])
@@ -108,16 +106,6 @@ class Labeller:
                 label_ids[start:end][better] = best_ids[row, 1:end - start + 1][better]
                 probs[start:end][better] = best_probs[row, 1:end - start + 1][better]
         return TokenPredictions(encoded.offsets, label_ids, probs)
-
-    def _token_regions(self, text: str, offsets: list[tuple[int, int]]) -> list[tuple[int, int]]:
-        """``[first, last)`` token ranges to read: the whole text, or its table regions when skipping prose."""
-        if not offsets:
-            return []
-        if not self.skip_prose:
-            return [(0, len(offsets))]
-        starts = [start for start, _ in offsets]
-        regions = [(bisect_left(starts, start), bisect_left(starts, end)) for start, end in table_regions(text)]
-        return [(first, last) for first, last in regions if last > first]
 
     def _run(self, windows: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
         """One padded batch through the model: (max probability, argmax label) per position."""
