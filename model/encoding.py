@@ -64,26 +64,19 @@ def table_regions(text: str) -> list[tuple[int, int]]:
     return [(start, min(end, len(text))) for start, end in regions]
 
 
-def token_regions(text: str, offsets: list[tuple[int, int]], skip_prose: bool = True) -> list[tuple[int, int]]:
-    """``[first, last)`` token ranges to read: the table regions of ``text`` or, unless ``skip_prose``, all of it.
+def kept_tokens(text: str, offsets: list[tuple[int, int]], skip_prose: bool = True) -> list[int]:
+    """Indices of the tokens the model reads: those in the table regions of ``text`` or, unless ``skip_prose``, all.
 
-    ``offsets`` are the tokens' character spans (``EncodedText.offsets``).  Training windows and inference
-    windows are cut from the same ranges, so the model never spends a step on prose it will not read.
+    ``offsets`` are the tokens' character spans (``EncodedText.offsets``).  Windows are cut from this
+    sequence with the prose taken out, so a window is full of table lines and a section heading still sits
+    next to the table that follows its paragraph.  Training and inference both read these, so the model
+    never spends a step on prose it will not see.
     """
-    if not offsets:
-        return []
     if not skip_prose:
-        return [(0, len(offsets))]
+        return list(range(len(offsets)))
     starts = [start for start, _ in offsets]
-    regions = [(bisect_left(starts, start), bisect_left(starts, end)) for start, end in table_regions(text)]
-    return [(first, last) for first, last in regions if last > first]
-
-
-def region_windows(text: str, offsets: list[tuple[int, int]], max_length: int, stride: int,
-                   skip_prose: bool = True) -> list[tuple[int, int]]:
-    """``[start, end)`` token ranges of every window over ``text``: ``window_bounds`` within each region."""
-    return [(first + start, first + end) for first, last in token_regions(text, offsets, skip_prose)
-            for start, end in window_bounds(last - first, max_length, stride)]
+    return [index for start, end in table_regions(text)
+            for index in range(bisect_left(starts, start), bisect_left(starts, end))]
 
 
 def window_bounds(n_tokens: int, max_length: int, stride: int) -> list[tuple[int, int]]:

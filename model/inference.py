@@ -18,7 +18,7 @@ import numpy as np
 import torch
 from transformers import AutoModelForTokenClassification, AutoTokenizer
 
-from model.encoding import encode_text, region_windows, with_special_tokens
+from model.encoding import encode_text, kept_tokens, window_bounds, with_special_tokens
 from model.labels import OUTSIDE, is_field_tag
 from nianbao.paths import MODEL_DIR
 from nianbao.records import Cell
@@ -90,21 +90,27 @@ class Labeller:
     def predict_tokens(self, text: str) -> TokenPredictions:
         """Predict a label for every token of ``text``, window by window, keeping the most central window's."""
         encoded = encode_text(self.tokenizer, text)
-        n_tokens = len(encoded.ids)
-        label_ids = np.zeros(n_tokens, dtype=np.int64)
-        probs = np.zeros(n_tokens, dtype=np.float32)
-        centrality = np.full(n_tokens, -1, dtype=np.int64)
-        bounds = region_windows(text, encoded.offsets, self.max_length, self.stride, self.skip_prose)
+        kept = np.array(kept_tokens(text, encoded.offsets, self.skip_prose), dtype=np.int64)
+        ids = [encoded.ids[index] for index in kept]
+        # Positions below are in the sequence of kept tokens; scattered back to all tokens at the end.
+        kept_ids = np.zeros(len(kept), dtype=np.int64)
+        kept_probs = np.zeros(len(kept), dtype=np.float32)
+        centrality = np.full(len(kept), -1, dtype=np.int64)
+        bounds = window_bounds(len(kept), self.max_length, self.stride) if len(kept) else []
         for first in range(0, len(bounds), self.batch_size):
             batch = bounds[first:first + self.batch_size]
-            best_probs, best_ids = self._run([encoded.ids[start:end] for start, end in batch])
+            best_probs, best_ids = self._run([ids[start:end] for start, end in batch])
             for row, (start, end) in enumerate(batch):
                 positions = np.arange(start, end)
                 here = np.minimum(positions - start, end - 1 - positions)
                 better = here > centrality[start:end]
                 centrality[start:end][better] = here[better]
-                label_ids[start:end][better] = best_ids[row, 1:end - start + 1][better]
-                probs[start:end][better] = best_probs[row, 1:end - start + 1][better]
+                kept_ids[start:end][better] = best_ids[row, 1:end - start + 1][better]
+                kept_probs[start:end][better] = best_probs[row, 1:end - start + 1][better]
+        label_ids = np.zeros(len(encoded.ids), dtype=np.int64)
+        probs = np.zeros(len(encoded.ids), dtype=np.float32)
+        label_ids[kept] = kept_ids
+        probs[kept] = kept_probs
         return TokenPredictions(encoded.offsets, label_ids, probs)
 
     def _run(self, windows: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:

@@ -13,7 +13,7 @@ from bisect import bisect_left
 
 from transformers import PreTrainedTokenizerBase
 
-from model.encoding import encode_text, region_windows, with_special_tokens
+from model.encoding import encode_text, kept_tokens, window_bounds, with_special_tokens
 from model.labels import OUTSIDE, span_tag
 from nianbao.text import Document, normalise
 
@@ -52,16 +52,14 @@ def example_features(example: dict, tokenizer: PreTrainedTokenizerBase, label2id
                      max_length: int, stride: int) -> list[dict]:
     """The training windows of one example: ``{"input_ids", "labels"}`` lists with special tokens added.
 
-    Windows are cut from the table regions only, as at inference (``model/encoding.py``): prose lines
+    Windows are cut from the table regions only (``kept_tokens``), as at inference (``model/encoding.py``): prose lines
     hold no cells, and skipping them puts every training step on the tables.
     """
     doc, spans = example_document(example)
     encoded = encode_text(tokenizer, doc.norm)
-    label_ids = [label2id[tag] for tag in token_tags(encoded.offsets, char_tags(len(doc.norm), spans))]
-    features = []
-    for start, end in region_windows(doc.norm, encoded.offsets, max_length, stride):
-        features.append({
-            "input_ids": with_special_tokens(tokenizer, encoded.ids[start:end]),
-            "labels": [IGNORED, *label_ids[start:end], IGNORED],
-        })
-    return features
+    tags = token_tags(encoded.offsets, char_tags(len(doc.norm), spans))
+    kept = kept_tokens(doc.norm, encoded.offsets)
+    ids = [encoded.ids[index] for index in kept]
+    label_ids = [label2id[tags[index]] for index in kept]
+    return [{"input_ids": with_special_tokens(tokenizer, ids[start:end]), "labels": [IGNORED, *label_ids[start:end], IGNORED]}
+            for start, end in window_bounds(len(ids), max_length, stride)]
