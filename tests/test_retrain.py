@@ -151,3 +151,11 @@ def test_install_keeps_the_replaced_checkpoint(workspace, tmp_path):
     assert checkpoint_version.__wrapped__(target) == checkpoint_version.__wrapped__(new)
     assert (target / "calibration.json").is_file()  # inherited until refitted
     assert [path.name for path in (tmp_path / "model" / "previous").iterdir()] == [old_version]
+
+
+def test_training_from_scratch_refuses_to_overwrite_the_installed_model(tmp_path, capsys):
+    installed = tmp_path / "installed"
+    status = main(["train", "--out", str(installed), "--installed", str(installed), "--train-reports", "1"])
+    assert status == 2
+    assert "must not be the installed checkpoint" in capsys.readouterr().err
+    assert not installed.exists()

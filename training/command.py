@@ -12,6 +12,7 @@ import json
 import random
 import sys
 import time
+from pathlib import Path
 
 from training import retrain
 from training.train import SMALL_CONFIG, train
@@ -20,7 +21,9 @@ DEFAULT_HELD_OUT = ("ascii_box", "lynx_rows")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--out", default="model/checkpoint", help="checkpoint folder to write (default: %(default)s)")
+    parser.add_argument("--out", default=time.strftime("runs/train-%Y%m%d-%H%M%S"),
+                        help="checkpoint folder to write, never the installed model: `python -m training.gate "
+                             "CHECKPOINT --install` puts it there after the regression gate (default: runs/train-<time>)")
     parser.add_argument("--train-reports", type=int, default=3000, help="generated training reports (default: %(default)s)")
     parser.add_argument("--eval-reports", type=int, default=200,
                         help="generated validation reports in the training styles (default: %(default)s)")
@@ -78,6 +81,10 @@ def run(args: argparse.Namespace) -> int:
     train_styles = [style for style in known if style not in args.hold_out]
     if args.annotations or args.install or args.force:
         return retrain.run(args, train_styles)
+    if Path(args.out).resolve() == args.installed.resolve():
+        print(f"nianbao train: --out must not be the installed checkpoint ({args.installed}); train elsewhere, then "
+              f"`python -m training.gate CHECKPOINT --install` replaces it after the regression gate", file=sys.stderr)
+        return 2
     started = time.time()
     # Distinct seeds per split: validation and held-out reports are never training reports.
     train_examples = generate(args.train_reports, train_styles, args.seed)
@@ -101,4 +108,5 @@ def run(args: argparse.Namespace) -> int:
         handle.write("\n")
     for name, metrics in summary["eval"].items():
         print(f"{name}: " + json.dumps(metrics["all"], ensure_ascii=False))
+    print(f"saved {args.out}; to make it the default model: python -m training.gate {args.out} --install", flush=True)
     return 0
