@@ -215,6 +215,14 @@ def system_unavailable(system: str) -> Unavailable | None:
     return None
 
 
+def shared_model_cells():
+    """The shipped model behind a per-document cache: model and hybrid then share one reading of a report."""
+    from model.inference import CellsOnce
+    from nianbao.pipeline import default_labeller
+
+    return CellsOnce(default_labeller())
+
+
 def parse_inputs(inputs: list[tuple[Path, dict]], systems: list[str],
                  styles: dict[str, str]) -> dict[str, list[Pair]]:
     """Read each input once and parse it with every system; an unreadable input scores as an empty record."""
@@ -222,6 +230,7 @@ def parse_inputs(inputs: list[tuple[Path, dict]], systems: list[str],
     from nianbao.readers import read_document
 
     pairs: dict[str, list[Pair]] = {name: [] for name in systems}
+    reads_model = any(name != "rules" for name in systems)
     for path, gold in inputs:
         group = styles.get(path.stem)
         try:
@@ -231,6 +240,7 @@ def parse_inputs(inputs: list[tuple[Path, dict]], systems: list[str],
                 pairs[name].append(Pair(path.stem, gold, EMPTY_PREDICTION, group=group,
                                         note=f"could not be read: {error.reason}"))
             continue
+        labeller = shared_model_cells() if reads_model else None
         for name in systems:
-            pairs[name].append(Pair(path.stem, gold, parse_document(doc, name), text=doc.text, group=group))
+            pairs[name].append(Pair(path.stem, gold, parse_document(doc, name, labeller), text=doc.text, group=group))
     return pairs

@@ -10,7 +10,7 @@ doubtful digit makes the whole number doubtful).
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -136,6 +136,22 @@ class Labeller:
         return [Cell(key=span.tag, start=span.start, end=span.end, raw=doc.norm[span.start:span.end],
                      confidence=span.confidence, by="model")
                 for span in self.tag_spans(doc.norm) if is_field_tag(span.tag)]
+
+
+class CellsOnce:
+    """A labeller that labels each document (by ``doc.source``) once and hands out copies of its cells.
+
+    Scoring the model and the hybrid systems side by side reads the same model cells twice; this halves
+    the model's work in ``evaluate --compare``, the gate and the calibration.
+    """
+
+    def __init__(self, labeller):
+        self.labeller, self.cells = labeller, {}
+
+    def label(self, doc: Document) -> list[Cell]:
+        if doc.source not in self.cells:
+            self.cells[doc.source] = self.labeller.label(doc)
+        return [replace(cell) for cell in self.cells[doc.source]]
 
 
 @lru_cache(maxsize=None)

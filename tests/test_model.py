@@ -11,7 +11,7 @@ import torch
 from transformers import AutoTokenizer, BertConfig, BertForTokenClassification
 
 from model.encoding import encode_text, table_regions, window_bounds
-from model.inference import Labeller, TokenPredictions, decode_spans
+from model.inference import CellsOnce, Labeller, TokenPredictions, decode_spans
 from model.labels import label_list
 from model.tokenizer import build_bpe_tokenizer, build_char_tokenizer
 from nianbao.schema import all_field_keys
@@ -196,3 +196,35 @@ def test_prose_lines_are_skipped_and_table_lines_read():
     assert (skipping.probs[prose] == 0).all() and (skipping.probs[:13] > 0).all() and (skipping.probs[-50:] > 0).all()
     reading = Labeller(model, tokenizer, skip_prose=False).predict_tokens(text)
     assert (reading.probs > 0).all()
+
+
+def test_training_windows_leave_out_prose_like_inference():
+    paragraph = "持续夯实政府信息发布协调机制建设，确保政府信息公开工作顺利进行。建立切实可行的政府信息发布保密审查制度。"
+    base = section_two(("1", "2", "3"), ("4", "5", "6"))
+    shift = len("二、主动公开政府信息情况\n" + paragraph + "\n")
+    example = {"text": "二、主动公开政府信息情况\n" + paragraph + "\n" + base["text"], "style": "hand-made",
+               "spans": [{**span, "start": span["start"] + shift, "end": span["end"] + shift} for span in base["spans"]]}
+    tokenizer = build_char_tokenizer([example["text"]])
+    labels = label_list()
+    (window,) = example_features(example, tokenizer, {l: i for i, l in enumerate(labels)}, 512, 255)
+    read = tokenizer.decode(window["input_ids"][1:-1]).replace(" ", "")
+    assert "持续夯实" not in read and "主动公开政府信息情况" in read and "行政许可" in read
+    assert sum(1 for label in window["labels"] if labels[label].startswith("B-active.")) == 6
+
+
+def test_cells_once_reads_a_document_once(trained):
+    output, _ = trained
+
+    class Counting:
+        def __init__(self, labeller):
+            self.labeller, self.calls = labeller, 0
+
+        def label(self, doc):
+            self.calls += 1
+            return self.labeller.label(doc)
+
+    counting = Counting(Labeller.load(output))
+    cached = CellsOnce(counting)
+    doc, _ = example_document(EXAMPLES[0])
+    first, second = cached.label(doc), cached.label(doc)
+    assert counting.calls == 1 and first == second and first is not second and first[0] is not second[0]

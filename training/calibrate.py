@@ -18,7 +18,8 @@ from evaluate.reliability import render_reliability
 from evaluate.scoring import same_value
 from nianbao.confidence import CALIBRATION_FILE, FEATURES, calibrated
 from nianbao.paths import MODEL_DIR
-from nianbao.pipeline import SYSTEMS, parse_with_evidence
+from model.inference import CellsOnce
+from nianbao.pipeline import SYSTEMS, default_labeller, parse_with_evidence
 from nianbao.text import normalise
 from training.corpus import iter_examples
 from training.styles import STYLES, missing_converter
@@ -31,8 +32,9 @@ def evidence(n: int, seed: int, systems=SYSTEMS) -> dict[str, tuple[list[list[fl
     for stem, example in iter_examples(n, styles, seed):
         doc = normalise(stem, example["text"])
         gold = example["gold"]["fields"]
+        labeller = CellsOnce(default_labeller())  # model and hybrid share its cells
         for system in systems:
-            report, features = parse_with_evidence(doc, system)
+            report, features = parse_with_evidence(doc, system, labeller)
             for key, gold_value in gold.items():
                 field = report.fields.get(key)
                 found[system][0].append(features[key] if field else [0.0] * len(FEATURES))

@@ -85,24 +85,12 @@ def gate_reports(per_style: int = REPORTS_PER_STYLE) -> dict[str, list[tuple]]:
     return {"seeds": seeds, "generated": generated}
 
 
-class _CellsOnce:
-    """A labeller answering each document once: the model and hybrid systems read the same model cells."""
-
-    def __init__(self, labeller):
-        self.labeller, self.cells = labeller, {}
-
-    def label(self, doc):
-        if doc.source not in self.cells:
-            self.cells[doc.source] = self.labeller.label(doc)
-        return list(self.cells[doc.source])
-
-
 def score_checkpoint(path: str | Path, reports: dict[str, list[tuple]]) -> dict[tuple[str, str], Evaluation]:
     """(report set, system) -> evaluation of the checkpoint at ``path``."""
-    from model.inference import Labeller
+    from model.inference import CellsOnce, Labeller
     from nianbao.pipeline import parse_document
 
-    labeller = _CellsOnce(Labeller.load(path))
+    labeller = CellsOnce(Labeller.load(path))
     return {(name, system): score_reports([Pair(doc.source, gold, parse_document(doc, system, labeller), doc.text,
                                                 group) for doc, gold, group in triples])
             for name, triples in reports.items() for system in SYSTEMS}
