@@ -70,7 +70,9 @@ def reconcile(template: str, collapsed: bool, rule_fields: dict[str, Field],
         for source in (rule_fields, model_fields):
             trial = dict(fields)
             trial.update({key: source[key] for key in keys})
-            readings.append((_state(eq, trial), sum(_preference(source[k])[0] for k in keys),
+            # Only a row that adds up is evidence: a reading that leaves a cell empty ("cannot tell") is
+            # no better than one whose printed numbers do not add up, which reports do print.
+            readings.append((_state(eq, trial) == 1, sum(_preference(source[k])[0] for k in keys),
                              sum(source[k].confidence for k in keys), source is rule_fields, trial))
         best = max(readings, key=lambda r: r[:4])
         fields.update({key: best[4][key] for key in keys})

@@ -64,3 +64,14 @@ def test_a_cell_only_one_reading_found_is_taken_from_it():
     fields, _ = reconcile("2019", False, rules, model)
     assert fields["active.fees.change"].value == 7
     assert fields["active.fees.change"].by == "model"
+
+
+def test_a_reading_with_an_empty_cell_does_not_beat_a_printed_row_that_does_not_add_up():
+    # The report prints 3 0 0 0 0 1 … = 3: wrong, and the rules read it as printed.  The model misses the
+    # 1 and is sure of the rest; an empty cell makes the row "cannot tell", which is no evidence for it.
+    printed = requests_row("new", [3, 0, 0, 0, 0, 1, 3])
+    model_view = printed | {"requests.new.other_org": None}
+    model = reading("model", model_view, 0.99)
+    model["requests.new.other_org"] = Field(None, None, None, None, 0.99, "model")
+    fields, _ = reconcile("2019", False, reading("rules", printed, 0.8), model)
+    assert fields["requests.new.other_org"].value == 1 and fields["requests.new.other_org"].by == "rules"
