@@ -1,7 +1,9 @@
-"""Model labelling throughput (reports/s, tokens/s) and peak memory on the seeds and on generated reports.
+"""Model labelling and hybrid parsing throughput (reports/s, tokens/s) and peak memory.
 
-Times ``Labeller.label(doc)`` only (reading and normalising happen before the clock starts), with the
-threads torch picks on this machine.  Tokens are the report's tokens (prose lines the Labeller skips
+Times ``Labeller.label(doc)`` (the model alone) and ``parse_document(doc, "hybrid")`` (model, rules,
+reconciliation, checks, calibrated confidence: what ``nianbao parse`` does per report) on the seeds and
+on generated reports; reading and normalising happen before the clock starts.  Torch uses the threads it
+picks on this machine.  Tokens are the report's tokens (prose lines the Labeller skips
 included), so tokens/s compares across tokenizers.  Peak memory is the process's maximum resident set
 size.
 
@@ -15,6 +17,7 @@ import time
 from model.encoding import encode_text
 from model.inference import Labeller
 from nianbao.paths import MODEL_DIR, SEEDS_DIR
+from nianbao.pipeline import parse_document
 from nianbao.text import decode, normalise
 
 
@@ -28,13 +31,13 @@ def generated_documents(count: int, seed: int) -> list:
             for index in range(count)]
 
 
-def measure(labeller: Labeller, docs: list, seconds: float) -> tuple[int, float, int]:
-    """Label ``docs`` round after round for at least ``seconds``: (reports labelled, elapsed, tokens in them)."""
+def measure(work, labeller: Labeller, docs: list, seconds: float) -> tuple[int, float, int]:
+    """Run ``work(doc)`` over ``docs`` round after round for at least ``seconds``: (reports, elapsed, their tokens)."""
     sizes = [len(encode_text(labeller.tokenizer, doc.norm).ids) for doc in docs]
     done, tokens, started = 0, 0, time.perf_counter()
     while time.perf_counter() - started < seconds:
         for doc, size in zip(docs, sizes):
-            labeller.label(doc)
+            work(doc)
             done += 1
             tokens += size
     return done, time.perf_counter() - started, tokens
@@ -56,10 +59,12 @@ def main() -> None:
         sets["generated"] = generated_documents(args.generated, args.seed)
     labeller.label(sets["seeds"][0])  # warm-up outside the timing
     print(f"model {args.model}: window {labeller.max_length}, stride {labeller.stride}, batch {labeller.batch_size}")
+    work = {"model": labeller.label, "hybrid": lambda doc: parse_document(doc, "hybrid", labeller)}
     for name, docs in sets.items():
-        done, elapsed, tokens = measure(labeller, docs, args.seconds)
-        print(f"{name:10s} {done} reports in {elapsed:.1f}s = {done / elapsed:.1f} reports/s, "
-              f"{tokens / elapsed / 1000:.1f}k tokens/s (mean {tokens / done:.0f} tokens a report)")
+        for system, label in work.items():
+            done, elapsed, tokens = measure(label, labeller, docs, args.seconds)
+            print(f"{name:10s} {system:7s} {done} reports in {elapsed:.1f}s = {done / elapsed:.1f} reports/s, "
+                  f"{tokens / elapsed / 1000:.1f}k tokens/s (mean {tokens / done:.0f} tokens a report)")
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports KiB
     print(f"peak memory (max RSS): {peak_mib:.0f} MiB")
 
