@@ -1,15 +1,15 @@
-"""Windowed, batched token classification of a report, and the decoding of its tags into ``Cell``s.
+"""Windowed, batched token classification of a report, and its decoding into ``Cell``s.
 
 A report is longer than the model's 512 positions, so it is read in overlapping windows
 (``model/encoding.py``).  Every token is covered by one or more windows; it keeps the prediction of the
-window in which it sits most centrally, where it has the most context on both sides.  The tagged
-tokens are then read as BIO spans; spans tagged with a field key become ``Cell``s whose offsets index
-``doc.norm`` and whose confidence is the lowest softmax probability among the span's tokens (one
-doubtful digit makes the whole number doubtful).
+window in which it sits most centrally, where it has the most context on both sides.  The per-token
+probabilities are then decoded into value cells with one key each, no key twice (``model/decoding.py``);
+cell offsets index ``doc.norm``.
 """
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
@@ -19,7 +19,8 @@ import torch
 from transformers import AutoModelForTokenClassification, AutoTokenizer
 
 from model.encoding import encode_text, kept_tokens, window_bounds, with_special_tokens
-from model.labels import OUTSIDE, is_field_tag
+from model.decoding import assign_keys, value_spans
+from model.labels import is_field_tag
 from nianbao.paths import MODEL_DIR
 from nianbao.records import Cell
 from nianbao.text import Document
@@ -27,40 +28,19 @@ from nianbao.text import Document
 
 @dataclass
 class TokenPredictions:
-    """Per-token results for a whole text: character span, predicted label id and its probability."""
+    """Per-token results for a whole text; tokens not read (prose lines skipped) are "O" with probability 0.
+
+    ``label_ids``/``probs``: the argmax label and its probability (token-level scoring).  ``begin``/``inside``:
+    the mass of ``B-<any key>`` and ``I-<any key>``; ``key_mass[:, k]``: of ``B-`` plus ``I-`` of field key
+    ``k`` (in ``Labeller.field_keys`` order), what cell decoding reads.
+    """
 
     offsets: list[tuple[int, int]]
-    label_ids: np.ndarray  # int, one per token; "O" for tokens not read (prose lines skipped)
-    probs: np.ndarray  # float, softmax probability of the predicted label; 0 for tokens not read
-
-
-@dataclass
-class TaggedSpan:
-    """A BIO span: ``tag`` without its B-/I- prefix, character offsets, and its lowest token probability."""
-
-    tag: str
-    start: int
-    end: int
-    confidence: float
-
-
-def decode_spans(predictions: TokenPredictions, id2label: dict[int, str]) -> list[TaggedSpan]:
-    """Read per-token BIO labels as spans; an I- tag with no open span of its tag starts one."""
-    spans: list[TaggedSpan] = []
-    current: TaggedSpan | None = None
-    for (start, end), label_id, prob in zip(predictions.offsets, predictions.label_ids, predictions.probs):
-        label = id2label[int(label_id)]
-        if label == OUTSIDE:
-            current = None
-            continue
-        prefix, tag = label.split("-", 1)
-        if prefix == "I" and current is not None and current.tag == tag:
-            current.end = end
-            current.confidence = min(current.confidence, float(prob))
-        else:
-            current = TaggedSpan(tag, start, end, float(prob))
-            spans.append(current)
-    return spans
+    label_ids: np.ndarray
+    probs: np.ndarray
+    begin: np.ndarray
+    inside: np.ndarray
+    key_mass: np.ndarray
 
 
 class Labeller:
@@ -76,6 +56,10 @@ class Labeller:
         self.stride = stride or (self.max_length - 2) // 2
         self.batch_size = batch_size
         self.skip_prose = skip_prose
+        label_ids = {label: index for index, label in self.id2label.items()}
+        self.field_keys = [label[2:] for label in label_ids if label.startswith("B-") and is_field_tag(label[2:])]
+        self._begin_ids = torch.tensor([label_ids[f"B-{key}"] for key in self.field_keys])
+        self._inside_ids = torch.tensor([label_ids[f"I-{key}"] for key in self.field_keys])
 
     @classmethod
     def load(cls, path: str | Path | None = None, **options) -> "Labeller":
@@ -93,28 +77,25 @@ class Labeller:
         kept = np.array(kept_tokens(text, encoded.offsets, self.skip_prose), dtype=np.int64)
         ids = [encoded.ids[index] for index in kept]
         # Positions below are in the sequence of kept tokens; scattered back to all tokens at the end.
-        kept_ids = np.zeros(len(kept), dtype=np.int64)
-        kept_probs = np.zeros(len(kept), dtype=np.float32)
+        outputs = _Outputs(len(kept), len(self.field_keys))
         centrality = np.full(len(kept), -1, dtype=np.int64)
         bounds = window_bounds(len(kept), self.max_length, self.stride) if len(kept) else []
         for first in range(0, len(bounds), self.batch_size):
             batch = bounds[first:first + self.batch_size]
-            best_probs, best_ids = self._run([ids[start:end] for start, end in batch])
+            window_outputs = self._run([ids[start:end] for start, end in batch])
             for row, (start, end) in enumerate(batch):
                 positions = np.arange(start, end)
                 here = np.minimum(positions - start, end - 1 - positions)
                 better = here > centrality[start:end]
                 centrality[start:end][better] = here[better]
-                kept_ids[start:end][better] = best_ids[row, 1:end - start + 1][better]
-                kept_probs[start:end][better] = best_probs[row, 1:end - start + 1][better]
-        label_ids = np.zeros(len(encoded.ids), dtype=np.int64)
-        probs = np.zeros(len(encoded.ids), dtype=np.float32)
-        label_ids[kept] = kept_ids
-        probs[kept] = kept_probs
-        return TokenPredictions(encoded.offsets, label_ids, probs)
+                outputs.take(start + np.flatnonzero(better), window_outputs, row, 1 + np.flatnonzero(better))
+        whole = _Outputs(len(encoded.ids), len(self.field_keys))
+        whole.take(kept, outputs, None, slice(None))
+        return TokenPredictions(encoded.offsets, whole.label_ids, whole.probs, whole.begin, whole.inside,
+                                whole.key_mass)
 
-    def _run(self, windows: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
-        """One padded batch through the model: (max probability, argmax label) per position."""
+    def _run(self, windows: list[list[int]]) -> "_Outputs":
+        """One padded batch through the model: per position, argmax label and the probability masses."""
         width = max(len(ids) for ids in windows) + 2
         input_ids = torch.full((len(windows), width), self.tokenizer.pad_token_id, dtype=torch.long)
         attention_mask = torch.zeros((len(windows), width), dtype=torch.long)
@@ -123,19 +104,50 @@ class Labeller:
             input_ids[row, :len(full)] = torch.tensor(full)
             attention_mask[row, :len(full)] = 1
         with torch.inference_mode():
-            logits = self.model(input_ids=input_ids, attention_mask=attention_mask).logits
-            best_probs, best_ids = logits.softmax(-1).max(-1)
-        return best_probs.numpy(), best_ids.numpy()
+            probabilities = self.model(input_ids=input_ids, attention_mask=attention_mask).logits.softmax(-1)
+            best_probs, best_ids = probabilities.max(-1)
+            begin = probabilities[..., self._begin_ids]
+            inside = probabilities[..., self._inside_ids]
+        return _Outputs.of(best_ids.numpy(), best_probs.numpy(), begin.sum(-1).numpy(), inside.sum(-1).numpy(),
+                           (begin + inside).numpy())
 
-    def tag_spans(self, text: str) -> list[TaggedSpan]:
-        """Every BIO span the model finds in ``text``, structure tags included."""
-        return decode_spans(self.predict_tokens(text), self.id2label)
+    def label(self, doc: Document, keys: Iterable[str] | None = None) -> list[Cell]:
+        """The value cells of a report (``by="model"``), offsets into ``doc.norm``, each key at most once.
 
-    def label(self, doc: Document) -> list[Cell]:
-        """The value cells of a report: field-key spans of ``doc.norm`` as ``Cell``s (``by="model"``)."""
-        return [Cell(key=span.tag, start=span.start, end=span.end, raw=doc.norm[span.start:span.end],
-                     confidence=span.confidence, by="model")
-                for span in self.tag_spans(doc.norm) if is_field_tag(span.tag)]
+        ``keys`` limits the cells to those fields (the keys of the report's template).
+        """
+        predictions = self.predict_tokens(doc.norm)
+        allowed = None if keys is None else np.isin(self.field_keys, list(keys))
+        cells = []
+        for span, key, key_probability in assign_keys(value_spans(predictions.begin, predictions.inside),
+                                                      predictions.key_mass, allowed):
+            start, end = predictions.offsets[span.first][0], predictions.offsets[span.last - 1][1]
+            cells.append(Cell(key=self.field_keys[key], start=start, end=end, raw=doc.norm[start:end],
+                              confidence=span.value_probability * key_probability, by="model"))
+        return sorted(cells, key=lambda cell: cell.start)
+
+
+class _Outputs:
+    """Per-position model outputs (a batch of windows, or a whole text): what ``TokenPredictions`` holds."""
+
+    def __init__(self, length: int = 0, n_keys: int = 0):
+        self.label_ids = np.zeros(length, dtype=np.int64)  # 0 is "O"
+        self.probs = np.zeros(length, dtype=np.float32)
+        self.begin = np.zeros(length, dtype=np.float32)
+        self.inside = np.zeros(length, dtype=np.float32)
+        self.key_mass = np.zeros((length, n_keys), dtype=np.float16)  # float16: a long report stays small
+
+    @classmethod
+    def of(cls, *arrays) -> "_Outputs":
+        outputs = cls()
+        outputs.label_ids, outputs.probs, outputs.begin, outputs.inside, outputs.key_mass = arrays
+        return outputs
+
+    def take(self, positions, source: "_Outputs", row: int | None, source_positions) -> None:
+        """Copy ``source`` (its batch ``row``, or itself when None) at ``source_positions`` into ``positions``."""
+        for name in ("label_ids", "probs", "begin", "inside", "key_mass"):
+            values = getattr(source, name)
+            getattr(self, name)[positions] = (values if row is None else values[row])[source_positions]
 
 
 class CellsOnce:
@@ -148,9 +160,9 @@ class CellsOnce:
     def __init__(self, labeller):
         self.labeller, self.cells = labeller, {}
 
-    def label(self, doc: Document) -> list[Cell]:
+    def label(self, doc: Document, keys: Iterable[str] | None = None) -> list[Cell]:
         if doc.source not in self.cells:
-            self.cells[doc.source] = self.labeller.label(doc)
+            self.cells[doc.source] = self.labeller.label(doc, keys)
         return [replace(cell) for cell in self.cells[doc.source]]
 
 

@@ -8,8 +8,10 @@ Policy (documented in the README):
    row satisfies the rule wins; then every column rule (new + carried_over = total + carry_forward,
    results add up to 总计) that still fails is retried with the other reading of each disputed cell in
    it, and a switch is kept only if it makes the column add up without breaking its row.
-3. Where the arithmetic cannot decide, the more confident reading wins, and a reading that found a
-   printed cell beats one that found nothing.
+3. Where the arithmetic cannot decide, a reading that found a printed cell beats one that found nothing,
+   which beats a model cell on text the rules read as another field (the model gives every cell some
+   key, so a cell whose own key is taken lands on a free one, typically a field of a table the report
+   does not print); then the more confident reading wins.
 
 Both candidates are readings of the printed text: nothing is computed into a cell, so a report whose
 printed numbers are wrong keeps them and its checks fail.
@@ -37,9 +39,28 @@ def _state(eq: Equation, fields: dict[str, Field]) -> int:
     return 1 if abs(sum(values[:len(eq.lhs)]) - sum(values[len(eq.lhs):])) < 1e-6 else -1
 
 
-def _preference(field: Field) -> tuple:
-    """How much a reading is worth when the arithmetic is silent: found a cell first, then confidence."""
-    return (field.start is not None, field.confidence)
+def _owners(fields: dict[str, Field]) -> dict[int, str]:
+    """Character offset -> the key whose cell covers it, for every cell of a reading."""
+    return {offset: key for key, field in fields.items() if field.start is not None
+            for offset in range(field.start, field.end)}
+
+
+def _evidence(key: str, field: Field, rule_owners: dict[int, str]) -> int:
+    """1 a reading found a printed cell for ``key``, 0 it found none, -1 its cell is one the rules read as another field.
+
+    The model, giving every cell it sees a key, pushes a cell whose own key is taken onto a free one (often a
+    field of a table the report does not print); such a reading is worth less than none, and the rules'
+    reading of that text stands.
+    """
+    if field.start is None:
+        return 0
+    owned = all(rule_owners.get(offset, key) == key for offset in range(field.start, field.end))
+    return 1 if owned else -1
+
+
+def _preference(key: str, field: Field, rule_owners: dict[int, str]) -> tuple:
+    """How much a reading is worth when the arithmetic is silent: its evidence first, then confidence."""
+    return (_evidence(key, field, rule_owners), field.confidence)
 
 
 def reconcile(template: str, collapsed: bool, rule_fields: dict[str, Field],
@@ -47,6 +68,7 @@ def reconcile(template: str, collapsed: bool, rule_fields: dict[str, Field],
     """One field per key, chosen from the two readings by the policy above; warnings name the choices."""
     fields: dict[str, Field] = {}
     disputed: set[str] = set()
+    owners = _owners(rule_fields)
     for key, rule in rule_fields.items():
         model = model_fields[key]
         if _same(rule, model):
@@ -56,7 +78,7 @@ def reconcile(template: str, collapsed: bool, rule_fields: dict[str, Field],
                                   confidence=max(rule.confidence, model.confidence))
         else:
             disputed.add(key)
-            fields[key] = max((rule, model), key=_preference)
+            fields[key] = max((rule, model), key=lambda reading: _preference(key, reading, owners))
 
     eqs = equations(template, collapsed)
     row_rules = {rule["name"] for rule in load_schema()["checks"] if rule["per"] == "row"}
@@ -72,7 +94,7 @@ def reconcile(template: str, collapsed: bool, rule_fields: dict[str, Field],
             trial.update({key: source[key] for key in keys})
             # Only a row that adds up is evidence: a reading that leaves a cell empty ("cannot tell") is
             # no better than one whose printed numbers do not add up, which reports do print.
-            readings.append((_state(eq, trial) == 1, sum(_preference(source[k])[0] for k in keys),
+            readings.append((_state(eq, trial) == 1, sum(_evidence(k, source[k], owners) for k in keys),
                              sum(source[k].confidence for k in keys), source is rule_fields, trial))
         best = max(readings, key=lambda r: r[:4])
         fields.update({key: best[4][key] for key in keys})

@@ -53,7 +53,7 @@ def parse_with_evidence(doc: Document, system: str, labeller=None) -> tuple[Repo
         rule_fields, mapping_warnings = cells_to_fields(doc, rules.template, rules.collapsed, rules.cells)
         warnings.extend(mapping_warnings)
     if system in ("model", "hybrid"):
-        model_cells = (labeller or default_labeller()).label(doc)
+        model_cells = (labeller or default_labeller()).label(doc, rules.field_keys())
         model_fields, mapping_warnings = cells_to_fields(doc, rules.template, rules.collapsed, model_cells)
         warnings.extend(f"model: {warning}" for warning in mapping_warnings)
     if system == "hybrid":

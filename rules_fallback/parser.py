@@ -32,6 +32,10 @@ class RuleLabels:
     cells: list[Cell] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
+    def field_keys(self) -> list[str]:
+        """The keys of the detected template (with （六） as one row when collapsed): what the model may label."""
+        return get_template(self.template).field_keys(self.collapsed)
+
 
 def _section_label(section: str) -> str:
     return next(s["label"] for s in load_schema()["sections"] if s["key"] == section)

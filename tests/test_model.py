@@ -11,7 +11,8 @@ import torch
 from transformers import AutoTokenizer, BertConfig, BertForTokenClassification
 
 from model.encoding import encode_text, table_regions, window_bounds
-from model.inference import CellsOnce, Labeller, TokenPredictions, decode_spans
+from model.decoding import assign_keys, value_spans
+from model.inference import CellsOnce, Labeller
 from model.labels import label_list
 from model.tokenizer import build_bpe_tokenizer, build_char_tokenizer
 from nianbao.schema import all_field_keys
@@ -114,16 +115,24 @@ def test_windows_cover_every_token_and_labels_ignore_special_tokens():
         assert len(window["input_ids"]) == len(window["labels"]) <= 96
 
 
-def test_bio_decoding_reads_spans_and_takes_the_lowest_probability():
-    labels = label_list()
-    index = {l: i for i, l in enumerate(labels)}
-    tags = ["O", "B-active.fees.change", "I-active.fees.change", "I-active.fees.prev_items", "B-ROW", "O"]
-    predictions = TokenPredictions([(i, i + 1) for i in range(6)], np.array([index[t] for t in tags]),
-                                   np.array([0.9, 0.8, 0.6, 0.7, 0.9, 0.9]))
-    spans = decode_spans(predictions, dict(enumerate(labels)))
-    assert [(s.tag, s.start, s.end) for s in spans] == [("active.fees.change", 1, 3), ("active.fees.prev_items", 3, 4),
-                                                        ("ROW", 4, 5)]
-    assert spans[0].confidence == pytest.approx(0.6)
+def test_value_spans_split_glued_numbers_where_a_value_begins():
+    # "2171" glued: tokens 2 1 7 | 1 with a B on the fourth digit; an I after an outside token starts a span.
+    begin = np.array([0.0, 0.9, 0.1, 0.1, 0.8, 0.0, 0.1])
+    inside = np.array([0.0, 0.05, 0.8, 0.7, 0.1, 0.1, 0.6])
+    spans = value_spans(begin, inside)
+    assert [(s.first, s.last) for s in spans] == [(1, 4), (4, 5), (6, 7)]
+    assert spans[0].value_probability == pytest.approx(0.8)
+
+
+def test_keys_are_assigned_once_by_the_best_total():
+    # Span 0 leans to key 1 (0.6 vs 0.4); span 1 is sure of key 1 (0.9).  Argmax would give both key 1;
+    # the assignment gives key 1 to span 1 and key 0 to span 0.  Span 2 is near-certain of key 2, which
+    # the template does not allow, and of nothing else: it is left without a key.
+    key_mass = np.array([[0.4, 0.6, 0.0], [0.1, 0.9, 0.0], [0.0, 0.0, 1.0]])
+    spans = value_spans(np.ones(3), np.zeros(3))
+    assigned = assign_keys(spans, key_mass, allowed=np.array([True, True, False]))
+    assert [(span.first, key) for span, key, _ in assigned] == [(0, 0), (1, 1)]
+    assert assigned[0][2] == pytest.approx(0.4)
 
 
 @pytest.fixture(scope="module")
@@ -219,9 +228,9 @@ def test_cells_once_reads_a_document_once(trained):
         def __init__(self, labeller):
             self.labeller, self.calls = labeller, 0
 
-        def label(self, doc):
+        def label(self, doc, keys=None):
             self.calls += 1
-            return self.labeller.label(doc)
+            return self.labeller.label(doc, keys)
 
     counting = Counting(Labeller.load(output))
     cached = CellsOnce(counting)

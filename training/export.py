@@ -34,17 +34,18 @@ def pre_annotator(model: str | None):
     installed.  A ``--model`` that does not load is an error, not a quiet fall back to the rules."""
     from model.inference import Labeller, checkpoint_version
 
+    from rules_fallback.parser import label_cells
+
     path = Path(model) if model else MODEL_DIR
     try:
         labeller = Labeller.load(path)
     except FileNotFoundError:
         if model:
             raise InputError(model, "no model checkpoint here (expected config.json, model.safetensors)") from None
-        from rules_fallback.parser import label_cells
-
         print(f"nianbao export-tasks: no checkpoint in {path}; pre-annotating with the rule layer", file=sys.stderr)
         return (lambda doc: label_cells(doc).cells), "rules"
-    return labeller.label, f"model-{checkpoint_version(path)}"
+    # The model labels the fields of the template the rule layer detects in the printed headers.
+    return (lambda doc: labeller.label(doc, label_cells(doc).field_keys())), f"model-{checkpoint_version(path)}"
 
 
 def run(args: argparse.Namespace) -> int:
