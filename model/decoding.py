@@ -7,7 +7,8 @@ decoding here works in two steps:
 
 1. **Where the cells are.**  Each token's probability mass is split three ways: begins a value (any
    ``B-<key>``), continues one (any ``I-<key>``), or neither.  The most probable of the three, read as
-   BIO, gives the value spans.  Finding cells is the easy part of the task for the model.
+   BIO, gives the value spans; a span that cuts a printed number the other spans do not cover is dropped.
+   Finding cells is the easy part of the task for the model.
 2. **Which key each cell is.**  A span's score for a key is the mean log probability of that key over its
    tokens (given that they are a value).  Keys are then given to spans by one global assignment that
    maximises the total score with every key used at most once (``scipy.optimize.linear_sum_assignment``),
@@ -59,6 +60,23 @@ def value_spans(begin: np.ndarray, inside: np.ndarray) -> list[ValueSpan]:
             current = ValueSpan(index, index + 1, probability)
             spans.append(current)
     return spans
+
+
+def whole_numbers(spans: list[ValueSpan], offsets: list[tuple[int, int]], text: str) -> list[ValueSpan]:
+    """The spans that do not cut a printed number: a digit next to a span must be part of another span.
+
+    Glued cells (``21710000218``) are split into spans that together cover the digit run; a lone span on
+    the "2" of "2020年" is a piece of a year, not a cell.
+    """
+    covered = set()
+    for span in spans:
+        covered.update(range(offsets[span.first][0], offsets[span.last - 1][1]))
+
+    def loose_digit(position: int) -> bool:
+        return 0 <= position < len(text) and text[position].isdigit() and position not in covered
+
+    return [span for span in spans
+            if not (loose_digit(offsets[span.first][0] - 1) or loose_digit(offsets[span.last - 1][1]))]
 
 
 def assign_keys(spans: list[ValueSpan], key_mass: np.ndarray,

@@ -19,7 +19,7 @@ import torch
 from transformers import AutoModelForTokenClassification, AutoTokenizer
 
 from model.encoding import encode_text, kept_tokens, window_bounds, with_special_tokens
-from model.decoding import assign_keys, value_spans
+from model.decoding import assign_keys, value_spans, whole_numbers
 from model.labels import is_field_tag
 from nianbao.paths import MODEL_DIR
 from nianbao.records import Cell
@@ -119,8 +119,8 @@ class Labeller:
         predictions = self.predict_tokens(doc.norm)
         allowed = None if keys is None else np.isin(self.field_keys, list(keys))
         cells = []
-        for span, key, key_probability in assign_keys(value_spans(predictions.begin, predictions.inside),
-                                                      predictions.key_mass, allowed):
+        spans = whole_numbers(value_spans(predictions.begin, predictions.inside), predictions.offsets, doc.norm)
+        for span, key, key_probability in assign_keys(spans, predictions.key_mass, allowed):
             start, end = predictions.offsets[span.first][0], predictions.offsets[span.last - 1][1]
             cells.append(Cell(key=self.field_keys[key], start=start, end=end, raw=doc.norm[start:end],
                               confidence=span.value_probability * key_probability, by="model"))

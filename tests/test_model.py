@@ -11,7 +11,7 @@ import torch
 from transformers import AutoTokenizer, BertConfig, BertForTokenClassification
 
 from model.encoding import encode_text, table_regions, window_bounds
-from model.decoding import assign_keys, value_spans
+from model.decoding import assign_keys, value_spans, whole_numbers
 from model.inference import CellsOnce, Labeller
 from model.labels import label_list
 from model.tokenizer import build_bpe_tokenizer, build_char_tokenizer
@@ -122,6 +122,14 @@ def test_value_spans_split_glued_numbers_where_a_value_begins():
     spans = value_spans(begin, inside)
     assert [(s.first, s.last) for s in spans] == [(1, 4), (4, 5), (6, 7)]
     assert spans[0].value_probability == pytest.approx(0.8)
+
+
+def test_a_span_that_cuts_a_number_is_dropped_but_glued_cells_are_kept():
+    text = "2020年 21710"
+    offsets = [(i, i + 1) for i in range(len(text))]
+    spans = value_spans(np.array([1, 0, 0, 0, 0, 0, 1, 0, 0, 1, 0.0]), np.array([0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 1.0]))
+    assert [(s.first, s.last) for s in spans] == [(0, 1), (6, 9), (9, 11)]
+    assert [(s.first, s.last) for s in whole_numbers(spans, offsets, text)] == [(6, 9), (9, 11)]
 
 
 def test_keys_are_assigned_once_by_the_best_total():
