@@ -2,6 +2,8 @@
 
 Policy (documented in the README):
 
+0. A section whose heading is printed with no table under it (the rule layer says so) has null fields,
+   whatever cells the model finds there: digits in its sentence are years and case numbers.
 1. Where both readings give the same value, it stands (``by="both"``).
 2. Where they differ, the printed arithmetic chooses: for every row that has a sum rule (the six
    applicant columns add up to 总计; a review group's four results add up to its 总计) the reading whose
@@ -63,15 +65,20 @@ def _preference(key: str, field: Field, rule_owners: dict[int, str]) -> tuple:
     return (_evidence(key, field, rule_owners), field.confidence)
 
 
-def reconcile(template: str, collapsed: bool, rule_fields: dict[str, Field],
-              model_fields: dict[str, Field]) -> tuple[dict[str, Field], list[str]]:
-    """One field per key, chosen from the two readings by the policy above; warnings name the choices."""
+def reconcile(template: str, collapsed: bool, rule_fields: dict[str, Field], model_fields: dict[str, Field],
+              settled: set[str] = frozenset()) -> tuple[dict[str, Field], list[str]]:
+    """One field per key, chosen from the two readings by the policy above; warnings name the choices.
+
+    For the ``settled`` keys (the sections the rules see printed without a table) the rules' reading stands.
+    """
     fields: dict[str, Field] = {}
     disputed: set[str] = set()
     owners = _owners(rule_fields)
     for key, rule in rule_fields.items():
         model = model_fields[key]
-        if _same(rule, model):
+        if key in settled:
+            fields[key] = rule
+        elif _same(rule, model):
             both = rule.start is not None and model.start is not None
             base = rule if rule.start is not None else model
             fields[key] = replace(base, by="both" if both else base.by,

@@ -57,7 +57,8 @@ def parse_with_evidence(doc: Document, system: str, labeller=None) -> tuple[Repo
         model_fields, mapping_warnings = cells_to_fields(doc, rules.template, rules.collapsed, model_cells)
         warnings.extend(f"model: {warning}" for warning in mapping_warnings)
     if system == "hybrid":
-        fields, choices = reconcile(rules.template, rules.collapsed, rule_fields, model_fields)
+        fields, choices = reconcile(rules.template, rules.collapsed, rule_fields, model_fields,
+                                    settled=rules.tableless_keys())
         warnings.extend(choices)
     else:
         fields = rule_fields if system == "rules" else model_fields

@@ -21,6 +21,8 @@ from rules_fallback.tables import RowReading, read_labelled_rows, read_review_ro
 from rules_fallback.template import detect_template, section_keys, section_rows
 
 _SENTENCE = re.compile(r"[^。\n]*[。\n]?")
+# A number that could be a cell: not a year (2020年), not a list or heading number (1.  （4）  4、).
+_CELL_NUMBER = re.compile(r"(?<![\d.])\d+(?![\d.年）)、])")
 
 
 @dataclass
@@ -31,10 +33,16 @@ class RuleLabels:
     collapsed: bool
     cells: list[Cell] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # Sections whose heading is printed but no table under it ("本年度未发生行政复议…"): their fields are null.
+    tableless: list[str] = field(default_factory=list)
 
     def field_keys(self) -> list[str]:
         """The keys of the detected template (with （六） as one row when collapsed): what the model may label."""
         return get_template(self.template).field_keys(self.collapsed)
+
+    def tableless_keys(self) -> set[str]:
+        """The keys of the sections that print no table."""
+        return {key for section in self.tableless for key in section_keys(self.template, section, self.collapsed)}
 
 
 def _section_label(section: str) -> str:
@@ -76,7 +84,11 @@ def label_cells(doc: Document) -> RuleLabels:
             result.warnings.append(f"no heading of section {name} found; its fields are null")
         elif regions[section].by_content:
             result.warnings.append(f"no heading of section {name} found; its table was read where its labels are")
+        elif not found and _CELL_NUMBER.search(norm, regions[section].start, regions[section].end):
+            result.warnings.append(f"section {name}: numbers are printed but no table row was read; its fields "
+                                   "are null")
         elif not found:
+            result.tableless.append(section)
             said = _first_sentence(norm, regions[section])
             result.warnings.append(f"section {name} prints no table"
                                    + (f" (it says: {said!r})" if said else "") + "; its fields are null")

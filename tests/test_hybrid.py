@@ -75,3 +75,16 @@ def test_a_reading_with_an_empty_cell_does_not_beat_a_printed_row_that_does_not_
     model["requests.new.other_org"] = Field(None, None, None, None, 0.99, "model")
     fields, _ = reconcile("2019", False, reading("rules", printed, 0.8), model)
     assert fields["requests.new.other_org"].value == 1 and fields["requests.new.other_org"].by == "rules"
+
+
+def test_a_section_printed_without_a_table_keeps_the_rules_nulls():
+    # The review section says 未发生行政复议: the rules leave it null; the model read digits of the sentence
+    # as a review row that happens to add up (2 0 0 0 = 2).
+    review = {"review.upheld": 2, "review.corrected": 0, "review.other": 0, "review.pending": 0, "review.total": 2}
+    rules = reading("rules", {key: None for key in review}, 0.4)
+    for key in review:
+        rules[key] = Field(None, None, None, None, 0.4, "rules")
+    fields, _ = reconcile("2019", False, rules, reading("model", review, 0.9), settled=set(review))
+    assert all(fields[key].value is None for key in review)
+    fields, _ = reconcile("2019", False, rules, reading("model", review, 0.9))
+    assert fields["review.upheld"].value == 2  # without the rule layer's word, the sum decides

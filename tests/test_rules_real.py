@@ -62,3 +62,4 @@ def test_blank_cells_dropped_by_the_scraper_and_a_sentence_instead_of_a_table():
     assert "requests.new: glued digits '22' are fewer than its 7 cells" in " ".join(labels.warnings)
     assert any("prints no table" in w and "未发生涉及政府信息公开的行政复议、行政诉讼案件" in w for w in labels.warnings)
     assert values["review.total"] is None
+    assert labels.tableless == ["review"] and "suit_after_review.upheld" in labels.tableless_keys()

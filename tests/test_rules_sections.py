@@ -6,6 +6,8 @@ the overview mentions "（一）主动公开情况", which is no heading.
 """
 from pathlib import Path
 
+import pytest
+
 from nianbao.text import normalise
 from rules_fallback.mapping import cells_to_fields
 from rules_fallback.parser import label_cells
@@ -64,3 +66,14 @@ def test_a_narrative_naming_review_and_suits_is_no_table():
                              "行政复议结果维持0件。\n")
     assert all(values[key] is None for key in REVIEW)
     assert "no heading of section 政府信息公开行政复议、行政诉讼情况 found; its fields are null" in warnings
+
+
+@pytest.mark.parametrize("body, tableless, says", [
+    ("2020年，本机关未发生政府信息公开引起的行政复议、行政诉讼案件。", ["review"], "prints no table"),
+    ("行政复议行政诉讼结果维持结果纠正其他结果尚未审结总计0000/0000000000", [], "numbers are printed"),
+])
+def test_a_section_without_a_table_is_told_from_a_table_that_could_not_be_read(body, tableless, says):
+    text = f"四、政府信息公开行政复议、行政诉讼情况\n{body}\n五、存在的主要问题及改进情况\n无\n"
+    labels = label_cells(normalise("x", text))
+    assert labels.tableless == tableless
+    assert any(says in warning for warning in labels.warnings if "行政复议、行政诉讼情况" in warning)
