@@ -9,7 +9,8 @@ Policy (documented in the README):
    applicant columns add up to 总计; a review group's four results add up to its 总计) the reading whose
    row satisfies the rule wins; then every column rule (new + carried_over = total + carry_forward,
    results add up to 总计) that still fails is retried with the other reading of each disputed cell in
-   it, and a switch is kept only if it makes the column add up without breaking its row.
+   it, and a switch is kept only if it makes the column add up without breaking its row and does not
+   read a printed cell the rules gave to another field.
 3. Where the arithmetic cannot decide, a reading that found a printed cell beats one that found nothing,
    which beats a model cell on text the rules read as another field (the model gives every cell some
    key, so a cell whose own key is taken lands on a free one, typically a field of a table the report
@@ -60,6 +61,15 @@ def _evidence(key: str, field: Field, rule_owners: dict[int, str]) -> int:
     return 1 if owned else -1
 
 
+def _reads_twice(fields: dict[str, Field], key: str) -> bool:
+    """Whether the cell of ``key`` is also (part of) the cell of another field: one printed cell read twice."""
+    field = fields[key]
+    if field.start is None:
+        return False
+    return any(other.start is not None and other.start < field.end and field.start < other.end
+               for name, other in fields.items() if name != key)
+
+
 def _preference(key: str, field: Field, rule_owners: dict[int, str]) -> tuple:
     """How much a reading is worth when the arithmetic is silent: its evidence first, then confidence."""
     return (_evidence(key, field, rule_owners), field.confidence)
@@ -100,8 +110,10 @@ def reconcile(template: str, collapsed: bool, rule_fields: dict[str, Field], mod
             trial = dict(fields)
             trial.update({key: source[key] for key in keys})
             # Only a row that adds up is evidence: a reading that leaves a cell empty ("cannot tell") is
-            # no better than one whose printed numbers do not add up, which reports do print.
-            readings.append((_state(eq, trial) == 1, sum(_evidence(k, source[k], owners) for k in keys),
+            # no better than one whose printed numbers do not add up, which reports do print; nor is a
+            # sum reached by reading one printed cell as two fields.
+            adds_up = _state(eq, trial) == 1 and not any(_reads_twice(trial, k) for k in keys)
+            readings.append((adds_up, sum(_evidence(k, source[k], owners) for k in keys),
                              sum(source[k].confidence for k in keys), source is rule_fields, trial))
         best = max(readings, key=lambda r: r[:4])
         fields.update({key: best[4][key] for key in keys})
@@ -115,7 +127,8 @@ def reconcile(template: str, collapsed: bool, rule_fields: dict[str, Field], mod
             trial = dict(fields)
             trial[key] = other
             row = row_of.get(key)
-            if _state(eq, trial) == 1 and (row is None or _state(row, trial) >= _state(row, fields)):
+            if _state(eq, trial) == 1 and (row is None or _state(row, trial) >= _state(row, fields)) \
+                    and not _reads_twice(trial, key):
                 fields[key] = other
                 warnings.append(f"{key}: took the {other.by} reading {other.raw!r}, which makes {eq.rule} "
                                 f"hold at {eq.where}")

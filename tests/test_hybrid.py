@@ -1,4 +1,6 @@
 """The hybrid policy: agreement stands, the printed arithmetic settles disagreements, printed errors stay."""
+from dataclasses import replace
+
 from nianbao.hybrid import reconcile
 from nianbao.records import Field
 from nianbao.schema import get_template
@@ -88,3 +90,18 @@ def test_a_section_printed_without_a_table_keeps_the_rules_nulls():
     assert all(fields[key].value is None for key in review)
     fields, _ = reconcile("2019", False, rules, reading("model", review, 0.9))
     assert fields["review.upheld"].value == 2  # without the rule layer's word, the sum decides
+
+
+def test_a_column_switch_never_reads_one_printed_cell_as_two_fields():
+    # Printed 64 9 0 6 1 7 = 82 (wrong: they add up to 87) and a column that fails too.  The model reads
+    # requests.new.social as the "1" the rules read as requests.new.legal; taking it would make the column
+    # add up but read that one cell twice.
+    printed = requests_row("new", [64, 9, 0, 6, 1, 7, 82])
+    rules = reading("rules", printed, 0.9)
+    model = reading("model", printed | {"requests.new.social": 1}, 0.9)
+    model["requests.new.social"] = replace(model["requests.new.social"], start=rules["requests.new.legal"].start,
+                                           end=rules["requests.new.legal"].end)
+    rules["requests.total.social"] = replace(rules["requests.total.social"], value=1)
+    model["requests.total.social"] = replace(model["requests.total.social"], value=1)
+    fields, warnings = reconcile("2019", False, rules, model)
+    assert fields["requests.new.social"].value == 6 and warnings == []
