@@ -43,6 +43,9 @@ class TokenPredictions:
     key_mass: np.ndarray
 
 
+_PREDICTED = ("label_ids", "probs", "begin", "inside", "key_mass")  # the per-token arrays, in ``_run``'s order
+
+
 class Labeller:
     """Labels the value cells of a report with a token-classification checkpoint."""
 
@@ -76,26 +79,29 @@ class Labeller:
         encoded = encode_text(self.tokenizer, text)
         kept = np.array(kept_tokens(text, encoded.offsets, self.skip_prose), dtype=np.int64)
         ids = [encoded.ids[index] for index in kept]
-        # Positions below are in the sequence of kept tokens; scattered back to all tokens at the end.
-        outputs = _Outputs(len(kept), len(self.field_keys))
+        n_tokens = len(encoded.ids)
+        # Tokens not read stay "O" (id 0) with probability 0; float16 keeps a long report's key mass small.
+        predictions = TokenPredictions(encoded.offsets, np.zeros(n_tokens, dtype=np.int64),
+                                       np.zeros(n_tokens, dtype=np.float32), np.zeros(n_tokens, dtype=np.float32),
+                                       np.zeros(n_tokens, dtype=np.float32),
+                                       np.zeros((n_tokens, len(self.field_keys)), dtype=np.float16))
+        # Window positions index the kept tokens; ``kept`` maps them back to the whole text.
         centrality = np.full(len(kept), -1, dtype=np.int64)
         bounds = window_bounds(len(kept), self.max_length, self.stride) if len(kept) else []
         for first in range(0, len(bounds), self.batch_size):
             batch = bounds[first:first + self.batch_size]
-            window_outputs = self._run([ids[start:end] for start, end in batch])
+            outputs = self._run([ids[start:end] for start, end in batch])
             for row, (start, end) in enumerate(batch):
                 positions = np.arange(start, end)
                 here = np.minimum(positions - start, end - 1 - positions)
-                better = here > centrality[start:end]
-                centrality[start:end][better] = here[better]
-                outputs.take(start + np.flatnonzero(better), window_outputs, row, 1 + np.flatnonzero(better))
-        whole = _Outputs(len(encoded.ids), len(self.field_keys))
-        whole.take(kept, outputs, None, slice(None))
-        return TokenPredictions(encoded.offsets, whole.label_ids, whole.probs, whole.begin, whole.inside,
-                                whole.key_mass)
+                better = np.flatnonzero(here > centrality[start:end])
+                centrality[start + better] = here[better]
+                for name, values in zip(_PREDICTED, outputs):
+                    getattr(predictions, name)[kept[start + better]] = values[row, 1 + better]
+        return predictions
 
-    def _run(self, windows: list[list[int]]) -> "_Outputs":
-        """One padded batch through the model: per position, argmax label and the probability masses."""
+    def _run(self, windows: list[list[int]]) -> tuple[np.ndarray, ...]:
+        """One padded batch through the model: per position, the ``_PREDICTED`` arrays of ``TokenPredictions``."""
         width = max(len(ids) for ids in windows) + 2
         input_ids = torch.full((len(windows), width), self.tokenizer.pad_token_id, dtype=torch.long)
         attention_mask = torch.zeros((len(windows), width), dtype=torch.long)
@@ -108,8 +114,7 @@ class Labeller:
             best_probs, best_ids = probabilities.max(-1)
             begin = probabilities[..., self._begin_ids]
             inside = probabilities[..., self._inside_ids]
-        return _Outputs.of(best_ids.numpy(), best_probs.numpy(), begin.sum(-1).numpy(), inside.sum(-1).numpy(),
-                           (begin + inside).numpy())
+        return best_ids.numpy(), best_probs.numpy(), begin.sum(-1).numpy(), inside.sum(-1).numpy(), (begin + inside).numpy()
 
     def label(self, doc: Document, keys: Iterable[str] | None = None) -> list[Cell]:
         """The value cells of a report (``by="model"``), offsets into ``doc.norm``, each key at most once.
@@ -125,29 +130,6 @@ class Labeller:
             cells.append(Cell(key=self.field_keys[key], start=start, end=end, raw=doc.norm[start:end],
                               confidence=span.value_probability * key_probability, by="model"))
         return sorted(cells, key=lambda cell: cell.start)
-
-
-class _Outputs:
-    """Per-position model outputs (a batch of windows, or a whole text): what ``TokenPredictions`` holds."""
-
-    def __init__(self, length: int = 0, n_keys: int = 0):
-        self.label_ids = np.zeros(length, dtype=np.int64)  # 0 is "O"
-        self.probs = np.zeros(length, dtype=np.float32)
-        self.begin = np.zeros(length, dtype=np.float32)
-        self.inside = np.zeros(length, dtype=np.float32)
-        self.key_mass = np.zeros((length, n_keys), dtype=np.float16)  # float16: a long report stays small
-
-    @classmethod
-    def of(cls, *arrays) -> "_Outputs":
-        outputs = cls()
-        outputs.label_ids, outputs.probs, outputs.begin, outputs.inside, outputs.key_mass = arrays
-        return outputs
-
-    def take(self, positions, source: "_Outputs", row: int | None, source_positions) -> None:
-        """Copy ``source`` (its batch ``row``, or itself when None) at ``source_positions`` into ``positions``."""
-        for name in ("label_ids", "probs", "begin", "inside", "key_mass"):
-            values = getattr(source, name)
-            getattr(self, name)[positions] = (values if row is None else values[row])[source_positions]
 
 
 class CellsOnce:

@@ -5,12 +5,12 @@ value (``values.normalise_value``) and its offsets move from ``Document.norm`` t
 """
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import NamedTuple
 
 from nianbao.records import Cell, Field
-from nianbao.schema import field_spec, get_template
+from nianbao.schema import field_spec
 from nianbao.text import Document
+from rules_fallback.template import template_keys
 from rules_fallback.values import normalise_value
 
 
@@ -24,11 +24,6 @@ class MappedFields(NamedTuple):
     warnings: list[str]
 
 
-@lru_cache(maxsize=None)
-def _field_keys(template: str, collapsed: bool) -> tuple[str, ...]:
-    return tuple(get_template(template).field_keys(collapsed))
-
-
 def cells_to_fields(doc: Document, template: str, collapsed: bool, cells: list[Cell]) -> MappedFields:
     """Map labelled cells to the fields of ``template``; a key without a cell is ``Field(value=None)``.
 
@@ -37,7 +32,7 @@ def cells_to_fields(doc: Document, template: str, collapsed: bool, cells: list[C
     A field's ``raw`` is the text as the reader gave it (``doc.text[start:end]``, e.g. "－"), not the
     normalised cell text ("-").
     """
-    keys = _field_keys(template, collapsed)
+    keys = template_keys(template, collapsed)
     chosen: dict[str, Cell] = {}
     warnings: list[str] = []
     for cell in cells:

@@ -18,7 +18,7 @@ from rules_fallback.labels import find_labels, mask_labels
 from rules_fallback.pages import blank_page_furniture
 from rules_fallback.sections import Region, find_regions
 from rules_fallback.tables import RowReading, read_labelled_rows, read_review_rows, resolve_with_table_rules
-from rules_fallback.template import detect_template, section_keys, section_rows
+from rules_fallback.template import detect_template, section_keys, section_rows, template_keys
 
 _SENTENCE = re.compile(r"[^。\n]*[。\n]?")
 # A number that could be a cell: not a year (2020年), not a list or heading number (1.  （4）  4、).
@@ -36,9 +36,9 @@ class RuleLabels:
     # Sections whose heading is printed but no table under it ("本年度未发生行政复议…"): their fields are null.
     tableless: list[str] = field(default_factory=list)
 
-    def field_keys(self) -> list[str]:
+    def field_keys(self) -> tuple[str, ...]:
         """The keys of the detected template (with （六） as one row when collapsed): what the model may label."""
-        return get_template(self.template).field_keys(self.collapsed)
+        return template_keys(self.template, self.collapsed)
 
     def tableless_keys(self) -> set[str]:
         """The keys of the sections that print no table."""

@@ -56,6 +56,12 @@ def section_rows(template: str, section: str, collapsed: bool) -> tuple[str, ...
 
 
 @lru_cache(maxsize=None)
+def template_keys(template: str, collapsed: bool) -> tuple[str, ...]:
+    """Every field key of a template in printed order (（六） as one row when ``collapsed``)."""
+    return tuple(get_template(template).field_keys(collapsed))
+
+
+@lru_cache(maxsize=None)
 def section_keys(template: str, section: str, collapsed: bool) -> tuple[str, ...]:
     """The field keys of one table section in printed order."""
     return tuple(spec.key for spec in get_template(template).fields(collapsed) if spec.section == section)
