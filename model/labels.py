@@ -39,23 +39,32 @@ def is_field_tag(tag: str) -> bool:
     return tag not in STRUCTURE_TAGS
 
 
-def label_groups(labels: list[str]) -> tuple[list[int], list[int]]:
-    """For each label, the index of its row group and of its column group (B- and I- share both).
+def label_groups(labels: list[str]) -> tuple[list[int], list[int], list[int]]:
+    """For each label, the index of its row group, its column group and its segment group.
 
     A field key ``requests.denied_secret.natural`` is in row group ``requests.denied_secret`` and column
-    group ``requests:natural``; ``O`` and each structure tag are groups of their own in both.  Training
-    uses the groups for an auxiliary loss: "right row, wrong column" is then partly right, so the model
-    learns rows and columns from every value cell instead of one key at a time.
+    group ``requests:natural`` (B- and I- share both); ``O`` and each structure tag are groups of their own
+    there.  The segment group says where a value cell is without saying which: every ``B-<field>`` is
+    in one group, every ``I-<field>`` in another, ``O`` and each structure label in one of their own.
+
+    Training uses the groups for auxiliary losses.  "Right row, wrong column" is then partly right, so the
+    model learns rows and columns from every value cell instead of one key at a time.  And the segment
+    group trains directly what decoding reads first (``model/decoding.py``: the summed B- and I- mass),
+    which the plain cross-entropy spreads over 452 labels: whether a digit starts a cell or continues one
+    (``54`` alone on a line is one cell; in a glued row ``21710000218`` the 1 after 217 starts one).
     """
     rows: dict[str, int] = {}
     columns: dict[str, int] = {}
-    row_ids, column_ids = [], []
+    segments: dict[str, int] = {}
+    row_ids, column_ids, segment_ids = [], [], []
     for label in labels:
         tag = label.split("-", 1)[1] if label != OUTSIDE else OUTSIDE
         if tag == OUTSIDE or not is_field_tag(tag):
-            row, column = tag, tag
+            row, column, segment = tag, tag, label
         else:
             row, column = tag.rsplit(".", 1)[0], f"{tag.split('.', 1)[0]}:{tag.rsplit('.', 1)[1]}"
+            segment = label[:2] + "field"
         row_ids.append(rows.setdefault(row, len(rows)))
         column_ids.append(columns.setdefault(column, len(columns)))
-    return row_ids, column_ids
+        segment_ids.append(segments.setdefault(segment, len(segments)))
+    return row_ids, column_ids, segment_ids

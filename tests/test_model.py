@@ -11,9 +11,10 @@ import torch
 from transformers import AutoTokenizer, BertConfig, BertForTokenClassification
 
 from model.encoding import encode_text, table_regions, window_bounds
-from model.decoding import assign_keys, value_spans, whole_numbers
+from model.decoding import (ValueSpan, assign_keys, printed_values, separated_numbers_whole, value_spans,
+                            whole_numbers)
 from model.inference import CellsOnce, Labeller
-from model.labels import label_list
+from model.labels import label_groups, label_list
 from model.tokenizer import build_bpe_tokenizer, build_char_tokenizer
 from nianbao.schema import all_field_keys
 from nianbao.text import normalise
@@ -64,6 +65,19 @@ def test_label_set_is_derived_from_the_schema():
         assert f"B-{key}" in labels and f"I-{key}" in labels
     for tag in ("ROW", "COL", "SEC", "NOISE"):
         assert f"B-{tag}" in labels
+
+
+def test_label_groups_share_rows_columns_and_cell_boundaries():
+    labels = label_list()
+    rows, columns, segments = label_groups(labels)
+    index = {label: i for i, label in enumerate(labels)}
+    natural, other_row = index["B-requests.new.natural"], index["I-requests.granted.natural"]
+    assert rows[natural] == rows[index["I-requests.new.natural"]] != rows[other_row]
+    assert columns[natural] == columns[other_row] != columns[index["B-requests.new.total"]]
+    # Where a cell begins or continues, whatever its key; O and structure labels stay apart.
+    assert segments[natural] == segments[index["B-active.rules.new_made"]] != segments[other_row]
+    assert segments[other_row] == segments[index["I-review.total"]]
+    assert len({segments[index[label]] for label in ("O", "B-ROW", "I-ROW", "B-COL")} | {segments[natural]}) == 5
 
 
 def test_char_tokenizer_gives_one_token_per_character_and_survives_save(tmp_path):
@@ -130,6 +144,25 @@ def test_a_span_that_cuts_a_number_is_dropped_but_glued_cells_are_kept():
     spans = value_spans(np.array([1, 0, 0, 0, 0, 0, 1, 0, 0, 1, 0.0]), np.array([0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 1.0]))
     assert [(s.first, s.last) for s in spans] == [(0, 1), (6, 9), (9, 11)]
     assert [(s.first, s.last) for s in whole_numbers(spans, offsets, text)] == [(6, 9), (9, 11)]
+
+
+def test_a_number_set_off_by_a_separator_is_never_cut_but_a_glued_run_is():
+    text = "数量2171\t54\n"
+    offsets = [(i, i + 1) for i in range(len(text))]
+    begin = np.array([0, 0, 0.9, 0.1, 0.1, 0.8, 0, 0.9, 0.7, 0.0])  # B on the 1 after 217, and on the 4 of 54
+    inside = np.array([0, 0, 0.1, 0.9, 0.9, 0.2, 0, 0.1, 0.3, 0.0])
+    spans = value_spans(*separated_numbers_whole(begin, inside, offsets, text))
+    assert [text[s.first:s.last] for s in spans] == ["217", "1", "54"]
+    assert spans[2].value_probability == pytest.approx(1.0)
+
+
+def test_spans_that_print_no_number_or_empty_mark_are_dropped():
+    text = "www.yzq 25个 - 率达 降45 4948.3955万元"  # normalised text: the full-width － is "-" by then
+    offsets = [(i, i + 1) for i in range(len(text))]
+    spans = [ValueSpan(0, 1, 0.9), ValueSpan(8, 11, 0.9), ValueSpan(12, 13, 0.9), ValueSpan(14, 16, 0.9),
+             ValueSpan(17, 20, 0.9), ValueSpan(21, 32, 0.9)]
+    kept = printed_values(spans, offsets, text)
+    assert [text[offsets[s.first][0]:offsets[s.last - 1][1]] for s in kept] == ["25个", "-", "4948.3955万元"]
 
 
 def test_keys_are_assigned_once_by_the_best_total():
