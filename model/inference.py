@@ -19,7 +19,7 @@ import torch
 from transformers import AutoModelForTokenClassification, AutoTokenizer
 
 from model.encoding import encode_text, kept_tokens, window_bounds, with_special_tokens
-from model.decoding import assign_keys, value_spans, whole_numbers
+from model.decoding import assign_keys, printed_values, separated_numbers_whole, value_spans, whole_numbers
 from model.labels import is_field_tag
 from nianbao.paths import MODEL_DIR
 from nianbao.records import Cell
@@ -65,12 +65,18 @@ class Labeller:
         self._inside_ids = torch.tensor([label_ids[f"I-{key}"] for key in self.field_keys])
 
     @classmethod
-    def load(cls, path: str | Path | None = None, **options) -> "Labeller":
-        """Load a checkpoint directory (default: the shipped ``model/checkpoint``); safetensors only, no hub."""
+    def load(cls, path: str | Path | None = None, quantize: bool = False, **options) -> "Labeller":
+        """Load a checkpoint directory (default: the shipped ``model/checkpoint``); safetensors only, no hub.
+
+        ``quantize`` runs the linear layers in int8 (PyTorch dynamic quantization): they are most of a
+        forward pass on CPU.  Its speed and accuracy are measured in ``model/README.md``.
+        """
         path = Path(path or MODEL_DIR)
         if not (path / "config.json").is_file():
             raise FileNotFoundError(f"no model checkpoint in {path} (expected config.json, model.safetensors)")
         model = AutoModelForTokenClassification.from_pretrained(path, local_files_only=True, use_safetensors=True)
+        if quantize:
+            model = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
         tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
         return cls(model, tokenizer, **options)
 
@@ -80,11 +86,12 @@ class Labeller:
         kept = np.array(kept_tokens(text, encoded.offsets, self.skip_prose), dtype=np.int64)
         ids = [encoded.ids[index] for index in kept]
         n_tokens = len(encoded.ids)
-        # Tokens not read stay "O" (id 0) with probability 0; float16 keeps a long report's key mass small.
+        # Tokens not read stay "O" (id 0) with probability 0.  The key mass stays float32: converting the
+        # model's many tiny probabilities to float16 (subnormals) took a fifth of the labelling time.
         predictions = TokenPredictions(encoded.offsets, np.zeros(n_tokens, dtype=np.int64),
                                        np.zeros(n_tokens, dtype=np.float32), np.zeros(n_tokens, dtype=np.float32),
                                        np.zeros(n_tokens, dtype=np.float32),
-                                       np.zeros((n_tokens, len(self.field_keys)), dtype=np.float16))
+                                       np.zeros((n_tokens, len(self.field_keys)), dtype=np.float32))
         # Window positions index the kept tokens; ``kept`` maps them back to the whole text.
         centrality = np.full(len(kept), -1, dtype=np.int64)
         bounds = window_bounds(len(kept), self.max_length, self.stride) if len(kept) else []
@@ -124,7 +131,8 @@ class Labeller:
         predictions = self.predict_tokens(doc.norm)
         allowed = None if keys is None else np.isin(self.field_keys, list(keys))
         cells = []
-        spans = whole_numbers(value_spans(predictions.begin, predictions.inside), predictions.offsets, doc.norm)
+        spans = value_spans(*separated_numbers_whole(predictions.begin, predictions.inside, predictions.offsets, doc.norm))
+        spans = printed_values(whole_numbers(spans, predictions.offsets, doc.norm), predictions.offsets, doc.norm)
         for span, key, key_probability in assign_keys(spans, predictions.key_mass, allowed):
             start, end = predictions.offsets[span.first][0], predictions.offsets[span.last - 1][1]
             cells.append(Cell(key=self.field_keys[key], start=start, end=end, raw=doc.norm[start:end],

@@ -6,6 +6,7 @@ and this module only gives it a typed, queryable shape.
 from __future__ import annotations
 
 import json
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -78,6 +79,12 @@ def load_schema() -> dict:
     """The raw schema document (cached: it is read once per process)."""
     with open(DATA_DIR / "schema.json", encoding="utf-8") as handle:
         return json.load(handle)
+
+
+@lru_cache(maxsize=1)
+def empty_cell_marks() -> frozenset[str]:
+    """The printed forms of an empty cell, NFKC-normalised like the text the parsers read."""
+    return frozenset(unicodedata.normalize("NFKC", mark) for mark in load_schema()["empty_cell_marks"])
 
 
 @lru_cache(maxsize=None)

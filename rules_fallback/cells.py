@@ -26,8 +26,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from nianbao.schema import load_schema
-from rules_fallback.values import empty_cell_marks
+from nianbao.schema import empty_cell_marks, load_schema
 
 _PIPES = "|│┃¦"
 PIECE = re.compile(rf"[^\s{_PIPES}]+")

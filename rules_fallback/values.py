@@ -12,18 +12,12 @@ import unicodedata
 from decimal import Decimal
 from functools import lru_cache
 
-from nianbao.schema import load_schema
+from nianbao.schema import empty_cell_marks, load_schema
 
 KINDS = ("count", "amount")
 
 # U+2212 MINUS SIGN survives NFKC; reports typed in formula editors print it for negative changes.
 _MINUS_SIGNS = str.maketrans({"\u2212": "-", "\ufe63": "-"})
-
-
-@lru_cache(maxsize=1)
-def empty_cell_marks() -> frozenset[str]:
-    """The printed forms of an empty cell, NFKC-normalised like the text the parsers read."""
-    return frozenset(unicodedata.normalize("NFKC", mark) for mark in load_schema()["empty_cell_marks"])
 
 
 @lru_cache(maxsize=1)
