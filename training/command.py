@@ -38,8 +38,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--stride", type=int, default=384, help="tokens between training window starts (default: %(default)s)")
     parser.add_argument("--max-minutes", type=float, default=30.0,
                         help="stop training after this many minutes (default: %(default)s)")
-    parser.add_argument("--tokenizer", choices=("char", "bpe"), default="char",
-                        help="character-level, or a byte-pair vocabulary learnt on the training text (default: %(default)s)")
+    parser.add_argument("--tokenizer", choices=("char", "bpe"), default="bpe",
+                        help="a byte-pair vocabulary learnt on the training text (measured better: model/README.md), "
+                             "or character-level (default: %(default)s)")
     parser.add_argument("--base-model", metavar="PATH",
                         help="fine-tune a local Hugging Face checkpoint (and its tokenizer) instead of training from scratch")
     for name, value in SMALL_CONFIG.items():
