@@ -7,9 +7,10 @@ decoding here works in two steps:
 
 1. **Where the cells are.**  Each token's probability mass is split three ways: begins a value (any
    ``B-<key>``), continues one (any ``I-<key>``), or neither.  The most probable of the three, read as
-   BIO, gives the value spans.  A number the layout sets off by a separator is never cut into cells; a
-   span that cuts a printed number the other spans do not cover is dropped, and so is one whose text is
-   neither a number nor an empty-cell mark.
+   BIO, gives the value spans.  Three facts of printed tables then apply: a number the layout sets off
+   by a separator is one cell, and no cell starts with a 0 followed by a digit; a span that cuts a
+   printed number the other spans do not cover is dropped, and so is one whose text is neither a number
+   nor an empty-cell mark.
    Finding cells is the easy part of the task for the model.
 2. **Which key each cell is.**  A span's score for a key is the mean log probability of that key over its
    tokens (given that they are a value).  Keys are then given to spans by one global assignment that
@@ -98,6 +99,21 @@ def separated_numbers_whole(begin: np.ndarray, inside: np.ndarray, offsets: list
         inside[inner] += begin[inner]
         begin[inner] = 0.0
     return begin, inside
+
+
+def no_leading_zeros(spans: list[ValueSpan], offsets: list[tuple[int, int]], text: str) -> list[ValueSpan]:
+    """The spans with every one that starts "0" and goes on with a digit cut after the 0.
+
+    No table prints a number with a leading zero, so in a glued run (``0410005``) a 0 is a cell of its own.
+    """
+    out: list[ValueSpan] = []
+    for span in spans:
+        while (span.last - span.first > 1 and text[offsets[span.first][0]:offsets[span.first][1]] == "0"
+               and text[offsets[span.first + 1][0]].isdigit()):
+            out.append(ValueSpan(span.first, span.first + 1, span.value_probability))
+            span = ValueSpan(span.first + 1, span.last, span.value_probability)
+        out.append(span)
+    return out
 
 
 def whole_numbers(spans: list[ValueSpan], offsets: list[tuple[int, int]], text: str) -> list[ValueSpan]:

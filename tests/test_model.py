@@ -11,8 +11,8 @@ import torch
 from transformers import AutoTokenizer, BertConfig, BertForTokenClassification
 
 from model.encoding import encode_text, table_regions, window_bounds
-from model.decoding import (ValueSpan, assign_keys, printed_values, separated_numbers_whole, value_spans,
-                            whole_numbers)
+from model.decoding import (ValueSpan, assign_keys, no_leading_zeros, printed_values, separated_numbers_whole,
+                            value_spans, whole_numbers)
 from model.inference import CellsOnce, Labeller
 from model.labels import label_groups, label_list
 from model.tokenizer import build_bpe_tokenizer, build_char_tokenizer
@@ -154,6 +154,13 @@ def test_a_number_set_off_by_a_separator_is_never_cut_but_a_glued_run_is():
     spans = value_spans(*separated_numbers_whole(begin, inside, offsets, text))
     assert [text[s.first:s.last] for s in spans] == ["217", "1", "54"]
     assert spans[2].value_probability == pytest.approx(1.0)
+
+
+def test_a_glued_zero_is_a_cell_of_its_own():
+    text = "数量0410 0.5"
+    offsets = [(i, i + 1) for i in range(len(text))]
+    spans = no_leading_zeros([ValueSpan(2, 5, 0.8), ValueSpan(5, 6, 0.9), ValueSpan(7, 10, 0.9)], offsets, text)
+    assert [text[s.first:s.last] for s in spans] == ["0", "41", "0", "0.5"]
 
 
 def test_spans_that_print_no_number_or_empty_mark_are_dropped():
