@@ -51,16 +51,14 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10.0, help="minimum timing per set (default: 10)")
     parser.add_argument("--batch-size", type=int, default=8, help="windows per forward pass (default: 8)")
     parser.add_argument("--stride", type=int, help="tokens between window starts (default: the Labeller's)")
-    parser.add_argument("--quantize", action="store_true", help="int8 linear layers (dynamic quantization)")
     args = parser.parse_args()
 
-    labeller = Labeller.load(args.model, quantize=args.quantize, batch_size=args.batch_size, stride=args.stride)
+    labeller = Labeller.load(args.model, batch_size=args.batch_size, stride=args.stride)
     sets = {"seeds": [normalise(p.name, decode(p.name, p.read_bytes())) for p in sorted(SEEDS_DIR.glob("*.txt"))]}
     if args.generated:
         sets["generated"] = generated_documents(args.generated, args.seed)
     labeller.label(sets["seeds"][0])  # warm-up outside the timing
-    print(f"model {args.model}{' (int8 linear layers)' if args.quantize else ''}: window {labeller.max_length}, "
-          f"stride {labeller.stride}, batch {labeller.batch_size}")
+    print(f"model {args.model}: window {labeller.max_length}, stride {labeller.stride}, batch {labeller.batch_size}")
     work = {"model": labeller.label, "hybrid": lambda doc: parse_document(doc, "hybrid", labeller)}
     for name, docs in sets.items():
         for system, label in work.items():

@@ -66,18 +66,12 @@ class Labeller:
         self._inside_ids = torch.tensor([label_ids[f"I-{key}"] for key in self.field_keys])
 
     @classmethod
-    def load(cls, path: str | Path | None = None, quantize: bool = False, **options) -> "Labeller":
-        """Load a checkpoint directory (default: the shipped ``model/checkpoint``); safetensors only, no hub.
-
-        ``quantize`` runs the linear layers in int8 (PyTorch dynamic quantization): they are most of a
-        forward pass on CPU.  Its speed and accuracy are measured in ``model/README.md``.
-        """
+    def load(cls, path: str | Path | None = None, **options) -> "Labeller":
+        """Load a checkpoint directory (default: the shipped ``model/checkpoint``); safetensors only, no hub."""
         path = Path(path or MODEL_DIR)
         if not (path / "config.json").is_file():
             raise FileNotFoundError(f"no model checkpoint in {path} (expected config.json, model.safetensors)")
         model = AutoModelForTokenClassification.from_pretrained(path, local_files_only=True, use_safetensors=True)
-        if quantize:
-            model = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
         tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
         return cls(model, tokenizer, **options)
 
