@@ -149,6 +149,12 @@ def printed_values(spans: list[ValueSpan], offsets: list[tuple[int, int]], text:
     return [span for span in spans if printable(span)]
 
 
+def cell_spans(begin: np.ndarray, inside: np.ndarray, offsets: list[tuple[int, int]], text: str) -> list[ValueSpan]:
+    """Step 1 of the module docstring: the value spans, with the facts of printed tables applied."""
+    spans = no_leading_zeros(value_spans(*separated_numbers_whole(begin, inside, offsets, text)), offsets, text)
+    return printed_values(whole_numbers(spans, offsets, text), offsets, text)
+
+
 def assign_keys(spans: list[ValueSpan], key_mass: np.ndarray,
                 allowed: np.ndarray | None = None) -> list[tuple[ValueSpan, int, float]]:
     """``(span, key index, key probability)`` for every span given a key, keys used at most once.
@@ -158,6 +164,7 @@ def assign_keys(spans: list[ValueSpan], key_mass: np.ndarray,
     """
     if not spans:
         return []
+
     def key_scores(mass: np.ndarray) -> np.ndarray:  # mean log P(key | value) over a span's tokens
         return np.log(mass / np.maximum(mass.sum(axis=1, keepdims=True), _EPSILON) + _EPSILON).mean(axis=0)
 

@@ -19,8 +19,7 @@ import torch
 from transformers import AutoModelForTokenClassification, AutoTokenizer
 
 from model.encoding import encode_text, kept_tokens, window_bounds, with_special_tokens
-from model.decoding import (assign_keys, no_leading_zeros, printed_values, separated_numbers_whole, value_spans,
-                            whole_numbers)
+from model.decoding import assign_keys, cell_spans
 from model.labels import is_field_tag
 from nianbao.paths import MODEL_DIR
 from nianbao.records import Cell
@@ -126,9 +125,7 @@ class Labeller:
         predictions = self.predict_tokens(doc.norm)
         allowed = None if keys is None else np.isin(self.field_keys, list(keys))
         cells = []
-        spans = value_spans(*separated_numbers_whole(predictions.begin, predictions.inside, predictions.offsets, doc.norm))
-        spans = no_leading_zeros(spans, predictions.offsets, doc.norm)
-        spans = printed_values(whole_numbers(spans, predictions.offsets, doc.norm), predictions.offsets, doc.norm)
+        spans = cell_spans(predictions.begin, predictions.inside, predictions.offsets, doc.norm)
         for span, key, key_probability in assign_keys(spans, predictions.key_mass, allowed):
             start, end = predictions.offsets[span.first][0], predictions.offsets[span.last - 1][1]
             cells.append(Cell(key=self.field_keys[key], start=start, end=end, raw=doc.norm[start:end],
