@@ -30,6 +30,10 @@ class Splits(NamedTuple):
     exhaustive: bool
 
 
+# The last token of a run whose last cell is a total: digits, then perhaps a unit ("216项").
+_TOTAL_AT_END = re.compile(r"(\d+)(\D*)")
+
+
 def split_glued_digits(tokens: list[str], n_cells: int, decimal_ok: list[bool],
                        totals: dict[int, list[int]] | None = None, limit: int = 64,
                        budget: int = 5000) -> Splits:
@@ -40,12 +44,40 @@ def split_glued_digits(tokens: list[str], n_cells: int, decimal_ok: list[bool],
     index to the indices whose sum it must equal ({6: [0, 1, 2, 3, 4, 5]} for a row of section 三).
 
     The search stops after ``budget`` steps (a long run of digits has very many cuts); the result then
-    says it is not exhaustive, and the caller must not take a single split found as the only one.
+    says it is not exhaustive, and the caller must not take a single split found as the only one.  When
+    the last cell is a total (the row total of section 三), it is a suffix of the run: each suffix is
+    tried as the total, and the cells before it are cut only while their sum stays within it, which keeps
+    a run of twenty digits to a few hundred steps instead of tens of thousands.
 
     >>> split_glued_digits(["21710000218"], 7, [False] * 7, {6: [0, 1, 2, 3, 4, 5]}).splits
     [['217', '1', '0', '0', '0', '0', '218']]
     """
     totals = totals or {}
+    last = _TOTAL_AT_END.fullmatch(tokens[-1]) if tokens else None
+    if n_cells - 1 not in totals or last is None or decimal_ok[-1]:
+        return _search(tokens, n_cells, decimal_ok, totals, limit, budget)
+    digits, unit = last.groups()
+    found: list[list[str]] = []
+    exhaustive = True
+    for length in range(1, len(digits) + 1):
+        total = digits[-length:]
+        if total[0] == "0" and length > 1:
+            continue
+        head = tokens[:-1] + ([digits[:-length]] if length < len(digits) else [])
+        if not head:
+            continue
+        cap = (totals[n_cells - 1], int(total))
+        before = {cell: parts for cell, parts in totals.items() if cell != n_cells - 1}
+        result = _search(head, n_cells - 1, decimal_ok[:-1], before, limit - len(found), budget, cap)
+        found += [parts + [total + unit] for parts in result.splits]
+        exhaustive = exhaustive and result.exhaustive
+    return Splits(found, exhaustive and len(found) < limit)
+
+
+def _search(tokens: list[str], n_cells: int, decimal_ok: list[bool], totals: dict[int, list[int]], limit: int,
+            budget: int, cap: tuple[list[int], int] | None = None) -> Splits:
+    """``split_glued_digits`` by depth-first search; ``cap``: (cells, value) whose sum must come to exactly
+    that value, the cells before a total that has been cut off already."""
     found: list[list[str]] = []
     cut_points = [_cut_points(token) for token in tokens]
     digits_after = [sum(ch.isdigit() for ch in "".join(tokens[i:])) for i in range(len(tokens) + 1)]
@@ -55,13 +87,17 @@ def split_glued_digits(tokens: list[str], n_cells: int, decimal_ok: list[bool],
         return _PART.fullmatch(part) is not None and ("." not in part or decimal_ok[index])
 
     parts: list[str] = []
+    capped = set(cap[0]) if cap is not None else set()
+    cap_value = cap[1] if cap is not None else 0
+    cap_digits = len(str(cap_value))
+    running = [0.0]  # the sum of the capped cells cut so far
 
     def extend(token_index: int, offset: int) -> None:
         steps[0] += 1
         if len(found) >= limit or steps[0] > budget:
             return
         if token_index == len(tokens):
-            if len(parts) == n_cells:
+            if len(parts) == n_cells and (cap is None or running[0] == cap_value):
                 found.append(list(parts))
             return
         cells_left = n_cells - len(parts)
@@ -69,6 +105,12 @@ def split_glued_digits(tokens: list[str], n_cells: int, decimal_ok: list[bool],
         rest_digits = sum(ch.isdigit() for ch in token[offset:]) + digits_after[token_index + 1]
         if cells_left < len(tokens) - token_index or cells_left > rest_digits:
             return
+        if cap is not None:  # what is left must fit under the cap (no cell longer than the total), and reach it
+            capped_left = sum(1 for i in capped if i >= len(parts))
+            largest = 10 ** min(cap_digits, rest_digits - cells_left + 1) - 1
+            if (capped_left == cells_left and rest_digits > cells_left * cap_digits) \
+                    or running[0] + capped_left * largest < cap_value:
+                return
         cuts = [c for c in cut_points[token_index] if c > offset] + [len(token)]
         if len(parts) in totals:  # a total cell: only the cut that prints the sum of its parts
             expected = str(sum(int(_value(parts[i])) for i in totals[len(parts)]))
@@ -77,11 +119,16 @@ def split_glued_digits(tokens: list[str], n_cells: int, decimal_ok: list[bool],
             part = token[offset:cut]
             if not valid(part, len(parts)):
                 continue
+            value = _value(part) if len(parts) in capped else 0.0
+            if running[0] + value > cap_value and cap is not None:
+                break  # a longer cut only makes the cell bigger
             parts.append(part)
+            running[0] += value
             if cut == len(token):
                 extend(token_index + 1, 0)
             else:
                 extend(token_index, cut)
+            running[0] -= value
             parts.pop()
 
     extend(0, 0)

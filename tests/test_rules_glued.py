@@ -35,6 +35,15 @@ def test_digits_split_uniquely_by_the_row_total():
         [["217", "1", "0", "0", "0", "0", "218"]]
 
 
+def test_a_long_run_is_searched_to_the_end():
+    # Twenty digits into seven cells: tried suffix by suffix as the total, the search ends with the one split.
+    found = split_glued_digits(["19504354242106992674"], 7, [False] * 7, ROW_TOTAL)
+    assert found.exhaustive and found.splits == [["1950", "435", "42", "42", "106", "99", "2674"]]
+    # A unit ends a cell; both ways the six cells can add up to 216 are found.
+    found = split_glued_digits(["1583632项", "611项", "216项"], 7, [False] * 7, ROW_TOTAL)
+    assert found.exhaustive and [parts[:3] for parts in found.splits] == [["158", "3", "6"], ["158", "36", "3"]]
+
+
 def test_a_split_with_several_fits_returns_all_of_them():
     found = split_glued_digits(["110000011"], 7, [False] * 7, ROW_TOTAL)
     assert found.exhaustive and found.splits == [["1", "10", "0", "0", "0", "0", "11"],
@@ -109,3 +118,4 @@ def test_one_digit_per_cell_without_a_sum_is_warned_about():
     assert labels.warnings[0] == ("active.rules: glued digits '999' read one digit per cell; a dropped blank "
                                   "cell could also explain them (· | 9 | 99) and no sum tells which")
     assert not [w for w in labels.warnings if w.startswith("active.normative")]  # 0|0|0: no "00" cell
+
