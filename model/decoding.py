@@ -16,6 +16,9 @@ decoding here works in two steps:
    tokens (given that they are a value).  Keys are then given to spans by one global assignment that
    maximises the total score with every key used at most once (``scipy.optimize.linear_sum_assignment``),
    the Hungarian method.  A span may stay without a key when every free key is very unlikely for it.
+3. **Where a glued row adds up.**  A row whose cells touch (``申请数量318002142``) is re-cut, when the
+   model's cuts break the row's printed sum, at the cuts that keep it and that the model likes best
+   (``recut_by_sums``; the rule layer lists the cuts, the model chooses).
 
 A cell's confidence is the product of how sure the model is that it is a value (its least sure token)
 and the probability of the key it was given.
@@ -23,6 +26,7 @@ and the probability of the key it was given.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -116,15 +120,21 @@ def no_leading_zeros(spans: list[ValueSpan], offsets: list[tuple[int, int]], tex
     return out
 
 
-def whole_numbers(spans: list[ValueSpan], offsets: list[tuple[int, int]], text: str) -> list[ValueSpan]:
+def whole_numbers(spans: list[ValueSpan], offsets: list[tuple[int, int]], text: str,
+                  scaffold: np.ndarray | None = None) -> list[ValueSpan]:
     """The spans that do not cut a printed number: a digit next to a span must be part of another span.
 
     Glued cells (``21710000218``) are split into spans that together cover the digit run; a lone span on
-    the "2" of "2020年" is a piece of a year, not a cell.
+    the "2" of "2020年" is a piece of a year, not a cell.  A digit the model reads as table scaffolding
+    (``scaffold``: its most likely label is a row label, column header or heading) is not part of the
+    number either: in ``国家秘密00000002.其他法律…`` the 2 is the next row's number, glued to the last cell.
     """
     covered = set()
     for span in spans:
         covered.update(range(offsets[span.first][0], offsets[span.last - 1][1]))
+    if scaffold is not None:
+        for index in np.flatnonzero(scaffold):
+            covered.update(range(*offsets[index]))
 
     def loose_digit(position: int) -> bool:
         return 0 <= position < len(text) and text[position].isdigit() and position not in covered
@@ -149,10 +159,17 @@ def printed_values(spans: list[ValueSpan], offsets: list[tuple[int, int]], text:
     return [span for span in spans if printable(span)]
 
 
-def cell_spans(begin: np.ndarray, inside: np.ndarray, offsets: list[tuple[int, int]], text: str) -> list[ValueSpan]:
+def cell_spans(begin: np.ndarray, inside: np.ndarray, offsets: list[tuple[int, int]], text: str,
+               scaffold: np.ndarray | None = None) -> list[ValueSpan]:
     """Step 1 of the module docstring: the value spans, with the facts of printed tables applied."""
     spans = no_leading_zeros(value_spans(*separated_numbers_whole(begin, inside, offsets, text)), offsets, text)
-    return printed_values(whole_numbers(spans, offsets, text), offsets, text)
+    return printed_values(whole_numbers(spans, offsets, text, scaffold), offsets, text)
+
+
+def _key_scores(key_mass: np.ndarray, span: ValueSpan) -> np.ndarray:
+    """Mean log P(key | value) over a span's tokens, for every key."""
+    mass = key_mass[span.first:span.last]
+    return np.log(mass / np.maximum(mass.sum(axis=1, keepdims=True), _EPSILON) + _EPSILON).mean(axis=0)
 
 
 def assign_keys(spans: list[ValueSpan], key_mass: np.ndarray,
@@ -164,11 +181,7 @@ def assign_keys(spans: list[ValueSpan], key_mass: np.ndarray,
     """
     if not spans:
         return []
-
-    def key_scores(mass: np.ndarray) -> np.ndarray:  # mean log P(key | value) over a span's tokens
-        return np.log(mass / np.maximum(mass.sum(axis=1, keepdims=True), _EPSILON) + _EPSILON).mean(axis=0)
-
-    scores = np.stack([key_scores(key_mass[span.first:span.last]) for span in spans])
+    scores = np.stack([_key_scores(key_mass, span) for span in spans])
     if allowed is not None:
         scores = np.where(allowed[None, :], scores, -np.inf)
     keys = np.flatnonzero(np.isfinite(scores).any(axis=0))
@@ -178,3 +191,76 @@ def assign_keys(spans: list[ValueSpan], key_mass: np.ndarray,
     rows, columns = linear_sum_assignment(cost)
     return [(spans[row], int(keys[column]), float(np.exp(scores[row, keys[column]])))
             for row, column in zip(rows, columns) if column < len(keys)]
+
+
+# ``readings_for(glued text, the model's keys for its cells)``: the readings of the run as a printed row that
+# the row's sums allow, each (the row's keys in printed order, one part per key), from the rule layer
+# (``rules_fallback.tables.sum_readings``).
+ReadingsFor = Callable[[str, list[str]], list[tuple[tuple[str, ...], list[str]]]]
+
+
+def recut_by_sums(spans: list[ValueSpan], cells: list[tuple[ValueSpan, int, float]], begin: np.ndarray,
+                  inside: np.ndarray, key_mass: np.ndarray, offsets: list[tuple[int, int]], text: str,
+                  field_keys: list[str], readings_for: ReadingsFor) -> list[tuple[ValueSpan, int, float]]:
+    """The keyed cells, with every glued run re-read where the model's reading breaks the row's sums.
+
+    A glued row (``申请数量318002142`` = 31 | 8 | 0 | 0 | 2 | 1 | 42) can be cut many ways, and the model,
+    reading digits, cannot add them up: it puts a cut one digit off, or one too many.  For a run of
+    touching spans, the rule layer lists the readings the sums allow (which row, where to cut); the model
+    scores each — log P(begin) where a cell starts, log P(inside) where it goes on, and each cell's mean
+    log P(key) — and the best replaces the run's cells.  A key it takes is taken from any cell outside
+    the run.  A run the model already reads in an allowed way, or one no reading fits (a report that
+    printed a wrong sum), keeps the model's reading.
+    """
+    index_of = {key: index for index, key in enumerate(field_keys)}
+    keyed = {cell[0].first: cell for cell in cells}
+    log_begin, log_inside = np.log(begin + _EPSILON), np.log(inside + _EPSILON)
+    replaced: dict[int, list[tuple[ValueSpan, int, float]]] = {}  # first token of a run -> its new cells
+    for run in _touching_runs(spans, offsets):
+        start, first, last = offsets[run[0].first][0], run[0].first, run[-1].last
+        current = [keyed[span.first] for span in run if span.first in keyed]
+        if not current:
+            continue
+        readings = readings_for(text[start:offsets[last - 1][1]], [field_keys[key] for _, key, _ in current])
+        token_at = {offsets[index][0] - start: index for index in range(first, last)}
+        best, best_score = None, -np.inf
+        for keys, parts in readings:
+            if not all(key in index_of for key in keys):
+                continue  # a checkpoint whose labels lack a key of the schema
+            positions = np.cumsum([0, *map(len, parts)])
+            if not all(int(p) in token_at for p in positions[:-1]):
+                continue  # a cut inside a token
+            starts = [token_at[int(p)] for p in positions[:-1]]
+            new = [ValueSpan(a, b, 0.0) for a, b in zip(starts, [*starts[1:], last])]
+            if [(s.first, s.last, index_of[k]) for s, k in zip(new, keys)] == \
+                    [(s.first, s.last, k) for s, k, _ in current]:
+                best = None
+                break  # the model's own reading is allowed
+            cut = np.zeros(last - first, dtype=bool)
+            cut[np.subtract(starts, first)] = True
+            tokens = np.arange(first + 1, last)
+            score = (np.where(cut[1:], log_begin[tokens], log_inside[tokens]).sum()
+                     + sum(_key_scores(key_mass, span)[index_of[key]] for span, key in zip(new, keys)))
+            if score > best_score:
+                best, best_score = list(zip(new, keys)), score
+        if best is not None:
+            replaced[first] = [(ValueSpan(span.first, span.last, float((begin + inside)[span.first:span.last].min())),
+                                index_of[key], float(np.exp(_key_scores(key_mass, span)[index_of[key]])))
+                               for span, key in best]
+    if not replaced:
+        return cells
+    in_runs = {span.first for run in _touching_runs(spans, offsets) if run[0].first in replaced for span in run}
+    taken = {key for new in replaced.values() for _, key, _ in new}
+    kept = [cell for cell in cells if cell[0].first not in in_runs and cell[1] not in taken]
+    return kept + [cell for new in replaced.values() for cell in new]
+
+
+def _touching_runs(spans: list[ValueSpan], offsets: list[tuple[int, int]]) -> list[list[ValueSpan]]:
+    """The spans in runs of two or more that touch, one ending where the next begins (glued cells)."""
+    runs: list[list[ValueSpan]] = []
+    for span in sorted(spans, key=lambda span: span.first):
+        if runs and offsets[runs[-1][-1].last - 1][1] == offsets[span.first][0]:
+            runs[-1].append(span)
+        else:
+            runs.append([span])
+    return [run for run in runs if len(run) > 1]

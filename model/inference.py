@@ -19,8 +19,8 @@ import torch
 from transformers import AutoModelForTokenClassification, AutoTokenizer
 
 from model.encoding import encode_text, kept_tokens, window_bounds, with_special_tokens
-from model.decoding import assign_keys, cell_spans
-from model.labels import is_field_tag
+from model.decoding import ReadingsFor, assign_keys, cell_spans, recut_by_sums
+from model.labels import OUTSIDE, is_field_tag
 from nianbao.paths import MODEL_DIR
 from nianbao.records import Cell
 from nianbao.text import Document
@@ -63,6 +63,8 @@ class Labeller:
         self.field_keys = [label[2:] for label in label_ids if label.startswith("B-") and is_field_tag(label[2:])]
         self._begin_ids = torch.tensor([label_ids[f"B-{key}"] for key in self.field_keys])
         self._inside_ids = torch.tensor([label_ids[f"I-{key}"] for key in self.field_keys])
+        self._scaffold_ids = [index for label, index in label_ids.items()
+                              if label != OUTSIDE and not is_field_tag(label[2:])]
 
     @classmethod
     def load(cls, path: str | Path | None = None, **options) -> "Labeller":
@@ -117,16 +119,25 @@ class Labeller:
             inside = probabilities[..., self._inside_ids]
         return best_ids.numpy(), best_probs.numpy(), begin.sum(-1).numpy(), inside.sum(-1).numpy(), (begin + inside).numpy()
 
-    def label(self, doc: Document, keys: Iterable[str] | None = None) -> list[Cell]:
+    def label(self, doc: Document, keys: Iterable[str] | None = None,
+              readings_for: ReadingsFor | None = None) -> list[Cell]:
         """The value cells of a report (``by="model"``), offsets into ``doc.norm``, each key at most once.
 
-        ``keys`` limits the cells to those fields (the keys of the report's template).
+        ``keys`` limits the cells to those fields (the keys of the report's template); ``readings_for``, the
+        readings of a glued run that the template's row sums allow, lets decoding re-cut such runs
+        (``model.decoding.recut_by_sums``).
         """
         predictions = self.predict_tokens(doc.norm)
         allowed = None if keys is None else np.isin(self.field_keys, list(keys))
         cells = []
-        spans = cell_spans(predictions.begin, predictions.inside, predictions.offsets, doc.norm)
-        for span, key, key_probability in assign_keys(spans, predictions.key_mass, allowed):
+        scaffold = np.isin(predictions.label_ids, self._scaffold_ids)
+        spans = cell_spans(predictions.begin, predictions.inside, predictions.offsets, doc.norm, scaffold)
+        assigned = assign_keys(spans, predictions.key_mass, allowed)
+        if readings_for is not None:
+            assigned = recut_by_sums(spans, assigned, predictions.begin, predictions.inside,
+                                     predictions.key_mass, predictions.offsets, doc.norm, self.field_keys,
+                                     readings_for)
+        for span, key, key_probability in assigned:
             start, end = predictions.offsets[span.first][0], predictions.offsets[span.last - 1][1]
             cells.append(Cell(key=self.field_keys[key], start=start, end=end, raw=doc.norm[start:end],
                               confidence=span.value_probability * key_probability, by="model"))
@@ -143,9 +154,10 @@ class CellsOnce:
     def __init__(self, labeller):
         self.labeller, self.cells = labeller, {}
 
-    def label(self, doc: Document, keys: Iterable[str] | None = None) -> list[Cell]:
+    def label(self, doc: Document, keys: Iterable[str] | None = None,
+              readings_for: ReadingsFor | None = None) -> list[Cell]:
         if doc.source not in self.cells:
-            self.cells[doc.source] = self.labeller.label(doc, keys)
+            self.cells[doc.source] = self.labeller.label(doc, keys, readings_for)
         return [replace(cell) for cell in self.cells[doc.source]]
 
 

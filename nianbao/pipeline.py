@@ -1,23 +1,26 @@
 """One report from document to record: labellers -> mapping -> reconciliation -> checks -> Report.
 
 ``system`` chooses the labeller: ``rules`` (the rule layer alone), ``model`` (the token-classification
-model's cells mapped by the rule layer's mapping, no rule fallback) or ``hybrid`` (both, reconciled
-field by field by ``nianbao.hybrid``).  The template is detected from the printed layout by the rule
-layer in every system.
+model's cells mapped by the rule layer's mapping, no rule fallback; the template's row sums only tell
+the model which cuts of a glued row add up) or ``hybrid`` (both, reconciled field by field by
+``nianbao.hybrid``).  The template is detected from the printed layout by the rule layer in every
+system.
 """
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 
 from nianbao.confidence import apply_calibration, features_by_key
 from nianbao.hybrid import reconcile
-from nianbao.records import Report
+from nianbao.records import Cell, Report
 from nianbao.text import Document
-from rules_fallback.checks import run_checks
+from rules_fallback.checks import equations, run_checks
 from rules_fallback.mapping import cells_to_fields
 from rules_fallback.meta import read_meta
-from rules_fallback.parser import label_cells
+from rules_fallback.parser import RuleLabels, label_cells
+from rules_fallback.tables import sum_readings
+from rules_fallback.template import printed_rows
 
 SYSTEMS = ("rules", "model", "hybrid")
 PARSER_VERSION = "0.1.0"
@@ -53,8 +56,8 @@ def parse_with_evidence(doc: Document, system: str, labeller=None) -> tuple[Repo
         rule_fields, mapping_warnings = cells_to_fields(doc, rules.template, rules.collapsed, rules.cells)
         warnings.extend(mapping_warnings)
     if system in ("model", "hybrid"):
-        model_cells = (labeller or default_labeller()).label(doc, rules.field_keys())
-        model_fields, mapping_warnings = cells_to_fields(doc, rules.template, rules.collapsed, model_cells)
+        model_fields, mapping_warnings = cells_to_fields(doc, rules.template, rules.collapsed,
+                                                         model_cells(doc, rules, labeller or default_labeller()))
         warnings.extend(f"model: {warning}" for warning in mapping_warnings)
     if system == "hybrid":
         fields, choices = reconcile(rules.template, rules.collapsed, rule_fields, model_fields,
@@ -66,6 +69,14 @@ def parse_with_evidence(doc: Document, system: str, labeller=None) -> tuple[Repo
     report = Report(source=doc.source, template=rules.template, meta=read_meta(doc), fields=fields,
                     checks=checks, warnings=warnings)
     return report, features_by_key(fields, rule_fields, model_fields, checks)
+
+
+def model_cells(doc: Document, rules: RuleLabels, labeller) -> list[Cell]:
+    """The model's cells of ``doc`` for the template the rule layer detected; a glued run whose cells break
+    the row's sums is re-cut by the model among the cuts that keep them (``model.decoding.recut_by_sums``)."""
+    readings_for = partial(sum_readings, rows=printed_rows(rules.template, rules.collapsed),
+                           rules=list(equations(rules.template, rules.collapsed)))
+    return labeller.label(doc, rules.field_keys(), readings_for)
 
 
 def parse_path(path: str | Path, system: str = "hybrid") -> Report:

@@ -52,6 +52,33 @@ def _row_totals(keys: list[str], rules: list[Equation]) -> dict[int, list[int]]:
             if len(eq.lhs) == 1 and all(k in index for k in eq.keys)}
 
 
+# Glued cells up to a unit or the next sign: a run of digits may hold several cells, a unit ends one.
+_GLUED_CELLS = re.compile(r"[+-]?\d[\d.,]*[^\d+-]*")
+
+
+def sum_readings(glued: str, model_keys: list[str], rows: tuple[tuple[str, ...], ...],
+                 rules: list[Equation]) -> list[tuple[tuple[str, ...], list[str]]]:
+    """Every reading of a glued run as a whole printed row that satisfies the row's sums: (the row's keys
+    in printed order, the run cut into one number per key), for each row with a sum rule that shares a
+    key with ``model_keys``.
+
+    The model proposes cells for a glued run and which field each is; this is the arithmetic's part of
+    choosing where to cut it (``model.decoding.recut_by_sums``): which rows can be meant, and which cuts
+    add up.
+    """
+    tokens = _GLUED_CELLS.findall(glued)  # a unit ends a cell: "1583632项611项216项"
+    if "".join(tokens) != glued:
+        return []
+    readings = []
+    for keys in rows:
+        totals = _row_totals(list(keys), rules)
+        if not totals or not set(keys) & set(model_keys):
+            continue
+        decimal_ok = [field_spec(key).kind == "amount" for key in keys]
+        readings += [(keys, parts) for parts in split_glued_digits(tokens, len(keys), decimal_ok, totals).splits]
+    return readings
+
+
 def read_row(norm: str, gap: GapCells, name: str, keys: list[str], rules: list[Equation]) -> RowReading:
     """The cells of one row from the text after its label."""
     items: list[tuple[str, tuple[int, int] | None]] = []

@@ -65,3 +65,16 @@ def template_keys(template: str, collapsed: bool) -> tuple[str, ...]:
 def section_keys(template: str, section: str, collapsed: bool) -> tuple[str, ...]:
     """The field keys of one table section in printed order."""
     return tuple(spec.key for spec in get_template(template).fields(collapsed) if spec.section == section)
+
+
+@lru_cache(maxsize=None)
+def printed_rows(template: str, collapsed: bool) -> tuple[tuple[str, ...], ...]:
+    """The field keys of every printed table row, in printed order: each row of each block, and section
+    四 also as the template prints it, one row of 15 numbers."""
+    spec = get_template(template)
+    rows = []
+    for block in spec.blocks:
+        for row in section_rows(template, block.section, collapsed):
+            if row in block.rows or row == block.collapsed_into:
+                rows.append(tuple(spec.field_key(block.section, row, column) for column in block.columns))
+    return (*rows, section_keys(template, "review", collapsed))

@@ -11,13 +11,16 @@ import torch
 from transformers import AutoTokenizer, BertConfig, BertForTokenClassification
 
 from model.encoding import encode_text, table_regions, window_bounds
-from model.decoding import (ValueSpan, assign_keys, no_leading_zeros, printed_values, separated_numbers_whole,
-                            value_spans, whole_numbers)
+from model.decoding import (ValueSpan, assign_keys, no_leading_zeros, printed_values, recut_by_sums,
+                            separated_numbers_whole, value_spans, whole_numbers)
 from model.inference import CellsOnce, Labeller
 from model.labels import label_groups, label_list
 from model.tokenizer import build_bpe_tokenizer, build_char_tokenizer
 from nianbao.schema import all_field_keys
 from nianbao.text import normalise
+from rules_fallback.checks import equations
+from rules_fallback.tables import sum_readings
+from rules_fallback.template import printed_rows
 from training.features import IGNORED, char_tags, example_document, example_features
 from training.train import train
 
@@ -146,6 +149,16 @@ def test_a_span_that_cuts_a_number_is_dropped_but_glued_cells_are_kept():
     assert [(s.first, s.last) for s in whole_numbers(spans, offsets, text)] == [(6, 9), (9, 11)]
 
 
+def test_a_digit_read_as_a_row_label_does_not_make_its_neighbour_a_cut_number():
+    # "秘密00 2.其他": the 2 glued to the last cell is the next row's number, labelled as scaffolding.
+    text = "秘密002.其他"
+    offsets = [(i, i + 1) for i in range(len(text))]
+    spans = [ValueSpan(2, 3, 0.9), ValueSpan(3, 4, 0.9)]
+    assert whole_numbers(spans, offsets, text) == spans[:1]
+    scaffold = np.array([c in "2.其他" for c in text])
+    assert whole_numbers(spans, offsets, text, scaffold) == spans
+
+
 def test_a_number_set_off_by_a_separator_is_never_cut_but_a_glued_run_is():
     text = "数量2171\t54\n"
     offsets = [(i, i + 1) for i in range(len(text))]
@@ -181,6 +194,32 @@ def test_keys_are_assigned_once_by_the_best_total():
     assigned = assign_keys(spans, key_mass, allowed=np.array([True, True, False]))
     assert [(span.first, key) for span, key, _ in assigned] == [(0, 0), (1, 1)]
     assert assigned[0][2] == pytest.approx(0.4)
+
+
+def test_a_glued_run_is_recut_where_the_row_sum_holds_as_the_model_likes_best():
+    # "110000011" = 1|10|0|0|0|0|11 or 11|0|0|0|0|0|11: both add up.  The model read a cell on every digit
+    # (nine cells, a sum that fails).  It hesitates over the second 1 but is sure a cell begins at the
+    # first 0, so the second reading wins, and the run's cells take the row's keys in printed order.
+    # The "5" outside the run held the total's key: it loses it.
+    text = "数量110000011 5"
+    offsets = [(i, i + 1) for i in range(len(text))]
+    field_keys = list(all_field_keys())
+    row = [key for key in field_keys if key.startswith("requests.new.")]
+    keys = [field_keys.index(key) for key in [*row[:6], "requests.carried_over.natural", row[6]]]
+    begin = np.array([0, 0, 0.9, 0.55, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0, 0.9])
+    inside = np.array([0, 0, 0.1, 0.45, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0, 0.1])
+    key_mass = np.full((len(text), len(field_keys)), 1e-4)
+    key_mass[2:11, keys[:6] + keys[7:]] = 0.1  # the run leans to the row "requests.new", no column in particular
+    spans = value_spans(begin, inside)
+    # Keys used once: the model keyed seven of the nine digits (one onto the next row) and the "5".
+    cells = [(span, key, 0.1) for span, key in zip([*spans[:7], spans[9]], keys)]
+
+    def readings_for(glued, keys):
+        return sum_readings(glued, keys, printed_rows("2021", False), list(equations("2021", False)))
+
+    recut = recut_by_sums(spans, cells, begin, inside, key_mass, offsets, text, field_keys, readings_for)
+    read = sorted((text[s.first:s.last], field_keys[key]) for s, key, _ in recut)
+    assert read == sorted(zip(["11", "0", "0", "0", "0", "0", "11"], row))
 
 
 @pytest.fixture(scope="module")
@@ -276,9 +315,9 @@ def test_cells_once_reads_a_document_once(trained):
         def __init__(self, labeller):
             self.labeller, self.calls = labeller, 0
 
-        def label(self, doc, keys=None):
+        def label(self, doc, keys=None, readings_for=None):
             self.calls += 1
-            return self.labeller.label(doc, keys)
+            return self.labeller.label(doc, keys, readings_for)
 
     counting = Counting(Labeller.load(output))
     cached = CellsOnce(counting)

@@ -33,7 +33,7 @@ def pre_annotator(model: str | None):
     """(label function doc -> cells, model_version): the checkpoint's labeller, or the rule layer's when none is
     installed.  A ``--model`` that does not load is an error, not a quiet fall back to the rules."""
     from model.inference import Labeller, checkpoint_version
-
+    from nianbao.pipeline import model_cells
     from rules_fallback.parser import label_cells
 
     path = Path(model) if model else MODEL_DIR
@@ -45,7 +45,7 @@ def pre_annotator(model: str | None):
         print(f"nianbao export-tasks: no checkpoint in {path}; pre-annotating with the rule layer", file=sys.stderr)
         return (lambda doc: label_cells(doc).cells), "rules"
     # The model labels the fields of the template the rule layer detects in the printed headers.
-    return (lambda doc: labeller.label(doc, label_cells(doc).field_keys())), f"model-{checkpoint_version(path)}"
+    return (lambda doc: model_cells(doc, label_cells(doc), labeller)), f"model-{checkpoint_version(path)}"
 
 
 def run(args: argparse.Namespace) -> int:
