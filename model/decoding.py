@@ -201,58 +201,57 @@ ReadingsFor = Callable[[str, list[str]], list[tuple[tuple[str, ...], list[str]]]
 
 def recut_by_sums(spans: list[ValueSpan], cells: list[tuple[ValueSpan, int, float]], begin: np.ndarray,
                   inside: np.ndarray, key_mass: np.ndarray, offsets: list[tuple[int, int]], text: str,
-                  field_keys: list[str], readings_for: ReadingsFor) -> list[tuple[ValueSpan, int, float]]:
+                  field_keys: list[str], readings_for: ReadingsFor,
+                  scaffold: np.ndarray | None = None) -> list[tuple[ValueSpan, int, float]]:
     """The keyed cells, with every glued run re-read where the model's reading breaks the row's sums.
 
     A glued row (``申请数量318002142`` = 31 | 8 | 0 | 0 | 2 | 1 | 42) can be cut many ways, and the model,
-    reading digits, cannot add them up: it puts a cut one digit off, or one too many.  For a run of
-    touching spans, the rule layer lists the readings the sums allow (which row, where to cut); the model
-    scores each — log P(begin) where a cell starts, log P(inside) where it goes on, and each cell's mean
-    log P(key) — and the best replaces the run's cells.  A key it takes is taken from any cell outside
-    the run.  A run the model already reads in an allowed way, or one no reading fits (a report that
-    printed a wrong sum), keeps the model's reading.
+    reading digits, cannot add them up: it puts a cut one digit off, or one too many, or leaves a digit
+    out.  A run is the touching spans with the digits around them that the model did not read as
+    scaffolding; a list-item number the run ends in (``…072.其他法律…``: the 2 is the next row's) may be
+    left out.  For each run the rule layer lists the readings the sums allow (which row, where to cut);
+    the model scores each — log P(begin) where a cell starts, log P(inside) where it goes on, log P(not
+    a value) for a digit left out, and each cell's mean log P(key) — and the best replaces the run's
+    cells.  A key it takes is taken from any cell outside the run.  A run the model already reads in an
+    allowed way, or one no reading fits (a report that printed a wrong sum), keeps the model's reading.
     """
     index_of = {key: index for index, key in enumerate(field_keys)}
     keyed = {cell[0].first: cell for cell in cells}
     log_begin, log_inside = np.log(begin + _EPSILON), np.log(inside + _EPSILON)
-    replaced: dict[int, list[tuple[ValueSpan, int, float]]] = {}  # first token of a run -> its new cells
+    log_outside = np.log(np.clip(1.0 - begin - inside, 0.0, 1.0) + _EPSILON)
+    replaced: list[tuple[int, int, list[tuple[ValueSpan, int, float]]]] = []  # (first, last, new cells)
     for run in _touching_runs(spans, offsets):
-        start, first, last = offsets[run[0].first][0], run[0].first, run[-1].last
-        current = [keyed[span.first] for span in run if span.first in keyed]
+        current = [(s.first, s.last, k) for s, k, _ in (keyed[span.first] for span in run if span.first in keyed)]
         if not current:
             continue
-        readings = readings_for(text[start:offsets[last - 1][1]], [field_keys[key] for _, key, _ in current])
-        token_at = {offsets[index][0] - start: index for index in range(first, last)}
-        best, best_score = None, -np.inf
-        for keys, parts in readings:
-            if not all(key in index_of for key in keys):
-                continue  # a checkpoint whose labels lack a key of the schema
-            positions = np.cumsum([0, *map(len, parts)])
-            if not all(int(p) in token_at for p in positions[:-1]):
-                continue  # a cut inside a token
-            starts = [token_at[int(p)] for p in positions[:-1]]
-            new = [ValueSpan(a, b, 0.0) for a, b in zip(starts, [*starts[1:], last])]
-            if [(s.first, s.last, index_of[k]) for s, k in zip(new, keys)] == \
-                    [(s.first, s.last, k) for s, k, _ in current]:
-                best = None
-                break  # the model's own reading is allowed
-            cut = np.zeros(last - first, dtype=bool)
-            cut[np.subtract(starts, first)] = True
-            tokens = np.arange(first + 1, last)
-            score = (np.where(cut[1:], log_begin[tokens], log_inside[tokens]).sum()
-                     + sum(_key_scores(key_mass, span)[index_of[key]] for span, key in zip(new, keys)))
-            if score > best_score:
-                best, best_score = list(zip(new, keys)), score
-        if best is not None:
-            replaced[first] = [(ValueSpan(span.first, span.last, float((begin + inside)[span.first:span.last].min())),
-                                index_of[key], float(np.exp(_key_scores(key_mass, span)[index_of[key]])))
-                               for span, key in best]
+        first, last = _extent(run[0].first, run[-1].last, offsets, text, scaffold)
+        model_keys = [field_keys[key] for _, _, key in current]
+        best, best_score, own = None, -np.inf, False
+        for end in _run_ends(first, last, offsets, text):
+            token_at = {offsets[index][0] - offsets[first][0]: index for index in range(first, end)}
+            for keys, parts in readings_for(text[offsets[first][0]:offsets[end - 1][1]], model_keys):
+                positions = np.cumsum([0, *map(len, parts)])[:-1]
+                if not all(key in index_of for key in keys) or not all(int(p) in token_at for p in positions):
+                    continue  # a key the checkpoint lacks, or a cut inside a token
+                starts = [token_at[int(p)] for p in positions]
+                new = [(ValueSpan(a, b, 0.0), index_of[key]) for a, b, key in zip(starts, [*starts[1:], end], keys)]
+                own = own or [(span.first, span.last, key) for span, key in new] == current
+                cut = np.isin(np.arange(first + 1, end), starts)
+                tokens = np.arange(first + 1, end)
+                score = (np.where(cut, log_begin[tokens], log_inside[tokens]).sum() + log_outside[end:last].sum()
+                         + sum(_key_scores(key_mass, span)[key] for span, key in new))
+                if score > best_score:
+                    best, best_score = new, score
+        if best is not None and not own:  # the model's own reading stands when the sums allow it
+            replaced.append((first, last, [
+                (ValueSpan(span.first, span.last, float((begin + inside)[span.first:span.last].min())), key,
+                 float(np.exp(_key_scores(key_mass, span)[key]))) for span, key in best]))
     if not replaced:
         return cells
-    in_runs = {span.first for run in _touching_runs(spans, offsets) if run[0].first in replaced for span in run}
-    taken = {key for new in replaced.values() for _, key, _ in new}
-    kept = [cell for cell in cells if cell[0].first not in in_runs and cell[1] not in taken]
-    return kept + [cell for new in replaced.values() for cell in new]
+    taken = {key for _, _, new in replaced for _, key, _ in new}
+    kept = [cell for cell in cells if cell[1] not in taken
+            and not any(first <= cell[0].first < last for first, last, _ in replaced)]
+    return kept + [cell for _, _, new in replaced for cell in new]
 
 
 def _touching_runs(spans: list[ValueSpan], offsets: list[tuple[int, int]]) -> list[list[ValueSpan]]:
@@ -264,3 +263,30 @@ def _touching_runs(spans: list[ValueSpan], offsets: list[tuple[int, int]]) -> li
         else:
             runs.append([span])
     return [run for run in runs if len(run) > 1]
+
+
+def _extent(first: int, last: int, offsets: list[tuple[int, int]], text: str,
+            scaffold: np.ndarray | None) -> tuple[int, int]:
+    """Tokens ``[first, last)`` widened over the digit tokens on either side not read as scaffolding."""
+    def digit(index: int) -> bool:
+        return (0 <= index < len(offsets) and text[offsets[index][0]:offsets[index][1]].isdigit()
+                and (scaffold is None or not scaffold[index]))
+
+    while digit(first - 1):
+        first -= 1
+    while digit(last):
+        last += 1
+    return first, last
+
+
+# A list-item number glued to the end of a row: "…0072.其他法律…", where "2." numbers the next row.
+_ITEM_MARK = re.compile(r"[.．、](?!\d)")
+
+
+def _run_ends(first: int, last: int, offsets: list[tuple[int, int]], text: str) -> list[int]:
+    """Where a run may end: its last token, or the one before when that is a digit numbering the next item."""
+    ends = [last]
+    number = text[offsets[last - 1][0]:offsets[last - 1][1]]
+    if last - first > 2 and len(number) == 1 and number.isdigit() and _ITEM_MARK.match(text, offsets[last - 1][1]):
+        ends.append(last - 1)
+    return ends

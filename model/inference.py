@@ -136,7 +136,7 @@ class Labeller:
         if readings_for is not None:
             assigned = recut_by_sums(spans, assigned, predictions.begin, predictions.inside,
                                      predictions.key_mass, predictions.offsets, doc.norm, self.field_keys,
-                                     readings_for)
+                                     readings_for, scaffold)
         for span, key, key_probability in assigned:
             start, end = predictions.offsets[span.first][0], predictions.offsets[span.last - 1][1]
             cells.append(Cell(key=self.field_keys[key], start=start, end=end, raw=doc.norm[start:end],

@@ -222,6 +222,28 @@ def test_a_glued_run_is_recut_where_the_row_sum_holds_as_the_model_likes_best():
     assert read == sorted(zip(["11", "0", "0", "0", "0", "0", "11"], row))
 
 
+def test_a_glued_run_takes_in_a_digit_the_model_left_out_and_leaves_out_the_next_items_number():
+    # "0500207" = 0|5|0|0|2|0|7, then "2." numbers the next row.  The model read the first six digits and
+    # the 2 as cells and left the 7 out: the run is widened over the 7 and cut before the 2.
+    text = "密05002072.其他"
+    offsets = [(i, i + 1) for i in range(len(text))]
+    field_keys = list(all_field_keys())
+    row = [key for key in field_keys if key.startswith("requests.denied_secret.")]
+    begin = np.array([0, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0.3, 0.6, 0, 0, 0])
+    inside = np.array([0, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0, 0, 0])
+    key_mass = np.full((len(text), len(field_keys)), 1e-4)
+    key_mass[1:9, [field_keys.index(key) for key in row]] = 0.1
+    spans = value_spans(begin, inside)  # the 7 is outside: 0.6 not a value
+    cells = [(span, field_keys.index(key), 0.1) for span, key in zip(spans, row)]
+
+    def readings_for(glued, keys):
+        return sum_readings(glued, keys, printed_rows("2021", False), list(equations("2021", False)))
+
+    recut = recut_by_sums(spans, cells, begin, inside, key_mass, offsets, text, field_keys, readings_for)
+    assert sorted((s.first, text[s.first:s.last], field_keys[key]) for s, key, _ in recut) == \
+        [(i + 1, digit, key) for i, (digit, key) in enumerate(zip("0500207", row))]
+
+
 @pytest.fixture(scope="module")
 def trained(tmp_path_factory):
     """A tiny model trained on the hand-made reports until it has learnt them."""
