@@ -15,12 +15,11 @@ from nianbao.confidence import apply_calibration, features_by_key
 from nianbao.hybrid import reconcile
 from nianbao.records import Cell, Report
 from nianbao.text import Document
-from rules_fallback.checks import equations, run_checks
+from rules_fallback.checks import run_checks
 from rules_fallback.mapping import cells_to_fields
 from rules_fallback.meta import read_meta
 from rules_fallback.parser import RuleLabels, label_cells
-from rules_fallback.tables import sum_readings
-from rules_fallback.template import printed_rows
+from rules_fallback.tables import sum_readings, summed_rows
 
 SYSTEMS = ("rules", "model", "hybrid")
 PARSER_VERSION = "0.1.0"
@@ -74,8 +73,7 @@ def parse_with_evidence(doc: Document, system: str, labeller=None) -> tuple[Repo
 def model_cells(doc: Document, rules: RuleLabels, labeller) -> list[Cell]:
     """The model's cells of ``doc`` for the template the rule layer detected; a glued run whose cells break
     the row's sums is re-cut by the model among the cuts that keep them (``model.decoding.recut_by_sums``)."""
-    readings_for = partial(sum_readings, rows=printed_rows(rules.template, rules.collapsed),
-                           rules=list(equations(rules.template, rules.collapsed)))
+    readings_for = partial(sum_readings, rows=summed_rows(rules.template, rules.collapsed))
     return labeller.label(doc, rules.field_keys(), readings_for)
 
 

@@ -7,12 +7,15 @@ parts) are the candidates.  The caller takes a split only when it is the only ca
 """
 from __future__ import annotations
 
+import itertools
 import re
+from functools import lru_cache
 from typing import NamedTuple
 
 # One printed number: sign, integer part without a leading zero, decimals, a unit ("4948.3955万元").
 _PART = re.compile(r"[+-]?(?:0|[1-9]\d*)(?:\.\d+)?\D*")
 _INTEGER_RUN = re.compile(r"[+-]?(\d+)")
+_LEADING_NUMBER = re.compile(r"[+-]?\d+(?:\.\d+)?")
 
 
 def _cut_points(token: str) -> list[int]:
@@ -81,16 +84,19 @@ def _search(tokens: list[str], n_cells: int, decimal_ok: list[bool], totals: dic
     found: list[list[str]] = []
     cut_points = [_cut_points(token) for token in tokens]
     digits_after = [sum(ch.isdigit() for ch in "".join(tokens[i:])) for i in range(len(tokens) + 1)]
+    # digits_from[t][o]: the digits of token t from offset o on; capped_from[i]: capped cells from cell i on.
+    digits_from = [list(itertools.accumulate((ch.isdigit() for ch in reversed(token)), initial=0))[::-1]
+                   for token in tokens]
+    capped = set(cap[0]) if cap is not None else set()
+    capped_from = [sum(1 for i in capped if i >= k) for k in range(n_cells + 1)]
+    cap_value = cap[1] if cap is not None else 0
+    cap_digits = len(str(cap_value))
     steps = [0]
+    parts: list[str] = []
+    running = [0.0]  # the sum of the capped cells cut so far
 
     def valid(part: str, index: int) -> bool:
         return _PART.fullmatch(part) is not None and ("." not in part or decimal_ok[index])
-
-    parts: list[str] = []
-    capped = set(cap[0]) if cap is not None else set()
-    cap_value = cap[1] if cap is not None else 0
-    cap_digits = len(str(cap_value))
-    running = [0.0]  # the sum of the capped cells cut so far
 
     def extend(token_index: int, offset: int) -> None:
         steps[0] += 1
@@ -102,14 +108,18 @@ def _search(tokens: list[str], n_cells: int, decimal_ok: list[bool], totals: dic
             return
         cells_left = n_cells - len(parts)
         token = tokens[token_index]
-        rest_digits = sum(ch.isdigit() for ch in token[offset:]) + digits_after[token_index + 1]
+        rest_digits = digits_from[token_index][offset] + digits_after[token_index + 1]
         if cells_left < len(tokens) - token_index or cells_left > rest_digits:
             return
-        if cap is not None:  # what is left must fit under the cap (no cell longer than the total), and reach it
-            capped_left = sum(1 for i in capped if i >= len(parts))
+        if cap is not None:  # what is left must reach the cap and, when all of it is capped, stay under it
+            capped_left = capped_from[len(parts)]
             largest = 10 ** min(cap_digits, rest_digits - cells_left + 1) - 1
-            if (capped_left == cells_left and rest_digits > cells_left * cap_digits) \
-                    or running[0] + capped_left * largest < cap_value:
+            if running[0] + capped_left * largest < cap_value:
+                return
+            # Cut into the cells left, some cell has at least ceil(rest / cells) digits: no leading zero.
+            widest = -(-rest_digits // cells_left)
+            if capped_left == cells_left and (widest > cap_digits or running[0] + 10 ** (widest - 1) * (widest > 1)
+                                              > cap_value):
                 return
         cuts = [c for c in cut_points[token_index] if c > offset] + [len(token)]
         if len(parts) in totals:  # a total cell: only the cut that prints the sum of its parts
@@ -135,5 +145,6 @@ def _search(tokens: list[str], n_cells: int, decimal_ok: list[bool], totals: dic
     return Splits(found, len(found) < limit and steps[0] <= budget)
 
 
+@lru_cache(maxsize=65536)
 def _value(part: str) -> float:
-    return float(re.match(r"[+-]?\d+(?:\.\d+)?", part).group())
+    return float(_LEADING_NUMBER.match(part).group())

@@ -11,14 +11,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import NamedTuple
 
 from nianbao.records import Cell
 from nianbao.schema import Template, field_spec
 from rules_fallback.cells import GapCells, read_gap
-from rules_fallback.checks import Equation
+from rules_fallback.checks import Equation, equations
 from rules_fallback.glued import split_glued_digits
 from rules_fallback.labels import Label
 from rules_fallback.sections import Region
+from rules_fallback.template import printed_rows
 from rules_fallback.values import normalise_value
 
 # How sure the rule layer is of a cell, by how it was read: the mapping keeps the surer of two claims.
@@ -56,11 +59,32 @@ def _row_totals(keys: list[str], rules: list[Equation]) -> dict[int, list[int]]:
 _GLUED_CELLS = re.compile(r"[+-]?\d[\d.,]*[^\d+-]*")
 
 
-def sum_readings(glued: str, model_keys: list[str], rows: tuple[tuple[str, ...], ...],
-                 rules: list[Equation]) -> list[tuple[tuple[str, ...], list[str]]]:
+class SummedRow(NamedTuple):
+    """A printed row with a sum rule: its keys in printed order, the rule as cell positions, which cells
+    may hold a decimal."""
+
+    keys: tuple[str, ...]
+    totals: dict[int, list[int]]
+    decimal_ok: list[bool]
+
+
+@lru_cache(maxsize=None)
+def summed_rows(template: str, collapsed: bool) -> tuple[SummedRow, ...]:
+    """The printed rows of ``template`` (``template.printed_rows``) that have a sum rule."""
+    rules = list(equations(template, collapsed))
+    rows = []
+    for keys in printed_rows(template, collapsed):
+        totals = _row_totals(list(keys), rules)
+        if totals:
+            rows.append(SummedRow(keys, totals, [field_spec(key).kind == "amount" for key in keys]))
+    return tuple(rows)
+
+
+def sum_readings(glued: str, model_keys: list[str],
+                 rows: tuple[SummedRow, ...]) -> list[tuple[tuple[str, ...], list[str]]]:
     """Every reading of a glued run as a whole printed row that satisfies the row's sums: (the row's keys
-    in printed order, the run cut into one number per key), for each row with a sum rule that shares a
-    key with ``model_keys``.
+    in printed order, the run cut into one number per key), for the rows of ``rows`` (``summed_rows``)
+    that share the most keys with ``model_keys``.
 
     The model proposes cells for a glued run and which field each is; this is the arithmetic's part of
     choosing where to cut it (``model.decoding.recut_by_sums``): which rows can be meant, and which cuts
@@ -69,13 +93,12 @@ def sum_readings(glued: str, model_keys: list[str], rows: tuple[tuple[str, ...],
     tokens = _GLUED_CELLS.findall(glued)  # a unit ends a cell: "1583632项611项216项"
     if "".join(tokens) != glued:
         return []
+    shared = [len(set(model_keys).intersection(row.keys)) for row in rows]
     readings = []
-    for keys in rows:
-        totals = _row_totals(list(keys), rules)
-        if not totals or not set(keys) & set(model_keys):
-            continue
-        decimal_ok = [field_spec(key).kind == "amount" for key in keys]
-        readings += [(keys, parts) for parts in split_glued_digits(tokens, len(keys), decimal_ok, totals).splits]
+    for row, count in zip(rows, shared):
+        if count and count == max(shared):
+            splits = split_glued_digits(tokens, len(row.keys), row.decimal_ok, row.totals).splits
+            readings += [(row.keys, parts) for parts in splits]
     return readings
 
 

@@ -18,9 +18,7 @@ from model.labels import label_groups, label_list
 from model.tokenizer import build_bpe_tokenizer, build_char_tokenizer
 from nianbao.schema import all_field_keys
 from nianbao.text import normalise
-from rules_fallback.checks import equations
-from rules_fallback.tables import sum_readings
-from rules_fallback.template import printed_rows
+from rules_fallback.tables import sum_readings, summed_rows
 from training.features import IGNORED, char_tags, example_document, example_features
 from training.train import train
 
@@ -215,7 +213,7 @@ def test_a_glued_run_is_recut_where_the_row_sum_holds_as_the_model_likes_best():
     cells = [(span, key, 0.1) for span, key in zip([*spans[:7], spans[9]], keys)]
 
     def readings_for(glued, keys):
-        return sum_readings(glued, keys, printed_rows("2021", False), list(equations("2021", False)))
+        return sum_readings(glued, keys, summed_rows("2021", False))
 
     recut = recut_by_sums(spans, cells, begin, inside, key_mass, offsets, text, field_keys, readings_for)
     read = sorted((text[s.first:s.last], field_keys[key]) for s, key, _ in recut)
@@ -237,7 +235,7 @@ def test_a_glued_run_takes_in_a_digit_the_model_left_out_and_leaves_out_the_next
     cells = [(span, field_keys.index(key), 0.1) for span, key in zip(spans, row)]
 
     def readings_for(glued, keys):
-        return sum_readings(glued, keys, printed_rows("2021", False), list(equations("2021", False)))
+        return sum_readings(glued, keys, summed_rows("2021", False))
 
     recut = recut_by_sums(spans, cells, begin, inside, key_mass, offsets, text, field_keys, readings_for)
     assert sorted((s.first, text[s.first:s.last], field_keys[key]) for s, key, _ in recut) == \
