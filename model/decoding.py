@@ -77,6 +77,8 @@ _SEPARATORS = re.compile(r"[\s|│┃¦\u2500-\u257f]")
 _NUMBER_RUN = re.compile(r"\d[\d.,]*")
 # A cell's printed text: a signed number, then at most a two-character unit (个, 万元) after optional space.
 _PRINTED_NUMBER = re.compile(r"[+-]?\d[\d.,]*\s*\D{0,2}")
+# A list-item number ("3.其他", "2、"): never a cell.
+_ITEM_NUMBER = re.compile(r"\d[.．、](?!\d)")
 
 
 def separated_numbers_whole(begin: np.ndarray, inside: np.ndarray, offsets: list[tuple[int, int]],
@@ -145,16 +147,19 @@ def whole_numbers(spans: list[ValueSpan], offsets: list[tuple[int, int]], text: 
 
 def printed_values(spans: list[ValueSpan], offsets: list[tuple[int, int]], text: str) -> list[ValueSpan]:
     """The spans whose text can be a cell: a number, perhaps with a short unit (``25个``, ``5,008.284``,
-    ``4948.3955万元``), or an empty-cell mark (``-``, ``/``, ``无``).
+    ``4948.3955万元``), or an empty-cell mark (``-``, ``/``, ``无``); and not a list-item number.
 
     The model reads every table line, including the paragraphs with many numbers the prose filter keeps;
-    a span on a letter of a web address, on "率达" or on "降45" would otherwise take a key from a real cell.
+    a span on a letter of a web address, on "率达" or on "降45" would otherwise take a key from a real cell,
+    and one on the 3 of "3.其他" (a row's number) the key of a cell printed empty.  No cell of the seeds,
+    the real reports or the generated ones is followed by a list-item mark.
     """
     marks = empty_cell_marks()
 
     def printable(span: ValueSpan) -> bool:
-        raw = text[offsets[span.first][0]:offsets[span.last - 1][1]].strip()
-        return _PRINTED_NUMBER.fullmatch(raw) is not None or raw in marks
+        start = offsets[span.first][0]
+        raw = text[start:offsets[span.last - 1][1]].strip()
+        return (_PRINTED_NUMBER.fullmatch(raw) is not None or raw in marks) and not _ITEM_NUMBER.match(text, start)
 
     return [span for span in spans if printable(span)]
 
@@ -279,14 +284,8 @@ def _extent(first: int, last: int, offsets: list[tuple[int, int]], text: str,
     return first, last
 
 
-# A list-item number glued to the end of a row: "…0072.其他法律…", where "2." numbers the next row.
-_ITEM_MARK = re.compile(r"[.．、](?!\d)")
-
 
 def _run_ends(first: int, last: int, offsets: list[tuple[int, int]], text: str) -> list[int]:
     """Where a run may end: its last token, or the one before when that is a digit numbering the next item."""
-    ends = [last]
-    number = text[offsets[last - 1][0]:offsets[last - 1][1]]
-    if last - first > 2 and len(number) == 1 and number.isdigit() and _ITEM_MARK.match(text, offsets[last - 1][1]):
-        ends.append(last - 1)
-    return ends
+    start, end = offsets[last - 1]
+    return [last, last - 1] if last - first > 2 and end - start == 1 and _ITEM_NUMBER.match(text, start) else [last]

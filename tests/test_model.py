@@ -175,12 +175,12 @@ def test_a_glued_zero_is_a_cell_of_its_own():
 
 
 def test_spans_that_print_no_number_or_empty_mark_are_dropped():
-    text = "www.yzq 25个 - 率达 降45 4948.3955万元"  # normalised text: the full-width － is "-" by then
+    text = "www.yzq 25个 - 率达 降45 4948.3955万元 3.其他 3.5"  # normalised: the full-width － is "-" by then
     offsets = [(i, i + 1) for i in range(len(text))]
     spans = [ValueSpan(0, 1, 0.9), ValueSpan(8, 11, 0.9), ValueSpan(12, 13, 0.9), ValueSpan(14, 16, 0.9),
-             ValueSpan(17, 20, 0.9), ValueSpan(21, 32, 0.9)]
+             ValueSpan(17, 20, 0.9), ValueSpan(21, 32, 0.9), ValueSpan(33, 34, 0.9), ValueSpan(38, 41, 0.9)]
     kept = printed_values(spans, offsets, text)
-    assert [text[offsets[s.first][0]:offsets[s.last - 1][1]] for s in kept] == ["25个", "-", "4948.3955万元"]
+    assert [text[offsets[s.first][0]:offsets[s.last - 1][1]] for s in kept] == ["25个", "-", "4948.3955万元", "3.5"]
 
 
 def test_keys_are_assigned_once_by_the_best_total():
