@@ -1,8 +1,9 @@
 """Model labelling and hybrid parsing throughput (reports/s, tokens/s) and peak memory.
 
-Times ``Labeller.label(doc)`` (the model alone) and ``parse_document(doc, "hybrid")`` (model, rules,
-reconciliation, checks, calibrated confidence: what ``nianbao parse`` does per report) on the seeds and
-on generated reports; reading and normalising happen before the clock starts.  Torch uses the threads it
+Times ``parse_document(doc, "model")`` (the model's cells, glued rows re-cut by their sums, mapping,
+checks) and ``parse_document(doc, "hybrid")`` (model and rules reconciled: what ``nianbao parse`` does
+per report) on the seeds and on generated reports; reading and normalising happen before the clock
+starts.  Torch uses the threads it
 picks on this machine.  Tokens are the report's tokens (prose lines the Labeller skips
 included), so tokens/s compares across tokenizers.  Peak memory is the process's maximum resident set
 size.
@@ -59,7 +60,7 @@ def main() -> None:
         sets["generated"] = generated_documents(args.generated, args.seed)
     labeller.label(sets["seeds"][0])  # warm-up outside the timing
     print(f"model {args.model}: window {labeller.max_length}, stride {labeller.stride}, batch {labeller.batch_size}")
-    work = {"model": labeller.label, "hybrid": lambda doc: parse_document(doc, "hybrid", labeller)}
+    work = {system: (lambda doc, system=system: parse_document(doc, system, labeller)) for system in ("model", "hybrid")}
     for name, docs in sets.items():
         for system, label in work.items():
             done, elapsed, tokens = measure(label, labeller, docs, args.seconds)
