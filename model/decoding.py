@@ -224,16 +224,13 @@ def recut_by_sums(spans: list[ValueSpan], cells: list[tuple[ValueSpan, int, floa
     keyed = {cell[0].first: cell for cell in cells}
     log_begin, log_inside = np.log(begin + _EPSILON), np.log(inside + _EPSILON)
     log_outside = np.log(np.clip(1.0 - begin - inside, 0.0, 1.0) + _EPSILON)
-    replaced: list[tuple[int, int, list[tuple[ValueSpan, int, float]]]] = []  # (first, last, new cells)
-    for run in _touching_runs(spans, offsets):
-        current = [(s.first, s.last, k) for s, k, _ in (keyed[span.first] for span in run if span.first in keyed)]
-        if not current:
-            continue
-        first, last = _extent(run[0].first, run[-1].last, offsets, text, scaffold)
-        model_keys = [field_keys[key] for _, _, key in current]
-        best, best_score, own = None, -np.inf, False
+
+    def scored_readings(first: int, last: int, current: list[tuple[int, int, int]]):
+        """(whether the model's own reading adds up, [(score, [(span, key)])] best first)."""
+        scored, own = [], False
         for end in _run_ends(first, last, offsets, text):
             token_at = {offsets[index][0] - offsets[first][0]: index for index in range(first, end)}
+            model_keys = [field_keys[key] for _, _, key in current]
             for keys, parts in readings_for(text[offsets[first][0]:offsets[end - 1][1]], model_keys):
                 positions = np.cumsum([0, *map(len, parts)])[:-1]
                 if not all(key in index_of for key in keys) or not all(int(p) in token_at for p in positions):
@@ -241,20 +238,40 @@ def recut_by_sums(spans: list[ValueSpan], cells: list[tuple[ValueSpan, int, floa
                 starts = [token_at[int(p)] for p in positions]
                 new = [(ValueSpan(a, b, 0.0), index_of[key]) for a, b, key in zip(starts, [*starts[1:], end], keys)]
                 own = own or [(span.first, span.last, key) for span, key in new] == current
-                cut = np.isin(np.arange(first + 1, end), starts)
                 tokens = np.arange(first + 1, end)
+                cut = np.isin(tokens, starts)
                 score = (np.where(cut, log_begin[tokens], log_inside[tokens]).sum() + log_outside[end:last].sum()
                          + sum(_key_scores(key_mass, span)[key] for span, key in new))
-                if score > best_score:
-                    best, best_score = new, score
-        if best is not None and not own:  # the model's own reading stands when the sums allow it
-            replaced.append((first, last, [
-                (ValueSpan(span.first, span.last, float((begin + inside)[span.first:span.last].min())), key,
-                 float(np.exp(_key_scores(key_mass, span)[key]))) for span, key in best]))
+                scored.append((float(score), new))
+        return own, sorted(scored, key=lambda item: -item[0])
+
+    taken: set[int] = set()  # keys of runs whose reading stands: the model's own that adds up, or a new one
+    runs = []
+    for run in _touching_runs(spans, offsets):
+        current = [(s.first, s.last, k) for s, k, _ in (keyed[span.first] for span in run if span.first in keyed)]
+        if not current:
+            continue
+        first, last = _extent(run[0].first, run[-1].last, offsets, text, scaffold)
+        own, scored = scored_readings(first, last, current)
+        if own:
+            taken.update(key for _, _, key in current)
+        elif scored:
+            runs.append((first, last, scored))
+    # Two runs may read as the same row (two rows of zeros): the surer run, by its best reading's score
+    # per token, takes it; the other takes its best reading with keys still free, or keeps the model's.
+    replaced = []
+    for first, last, scored in sorted(runs, key=lambda run: -run[2][0][0] / (run[1] - run[0])):
+        for _, new in scored:
+            if taken.isdisjoint(key for _, key in new):
+                taken.update(key for _, key in new)
+                replaced.append((first, last, [
+                    (ValueSpan(span.first, span.last, float((begin + inside)[span.first:span.last].min())), key,
+                     float(np.exp(_key_scores(key_mass, span)[key]))) for span, key in new]))
+                break
     if not replaced:
         return cells
-    taken = {key for _, _, new in replaced for _, key, _ in new}
-    kept = [cell for cell in cells if cell[1] not in taken
+    new_keys = {key for _, _, new in replaced for _, key, _ in new}
+    kept = [cell for cell in cells if cell[1] not in new_keys
             and not any(first <= cell[0].first < last for first, last, _ in replaced)]
     return kept + [cell for _, _, new in replaced for cell in new]
 

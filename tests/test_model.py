@@ -242,6 +242,32 @@ def test_a_glued_run_takes_in_a_digit_the_model_left_out_and_leaves_out_the_next
         [(i + 1, digit, key) for i, (digit, key) in enumerate(zip("0500207", row))]
 
 
+def test_two_glued_runs_that_read_as_the_same_row_do_not_both_get_it():
+    # Two rows of seven zeros; the sums allow either to be row A or row B.  Both lean to row A, the first
+    # more surely: it takes row A, and the second takes row B rather than claiming row A's keys again.
+    text = "申请0000000申请0000000"
+    offsets = [(i, i + 1) for i in range(len(text))]
+    field_keys = list(all_field_keys())
+    row_a = [key for key in field_keys if key.startswith("requests.other_no_correction.")]
+    row_b = [key for key in field_keys if key.startswith("requests.other_no_fee.")]
+    index_a, index_b = [field_keys.index(k) for k in row_a], [field_keys.index(k) for k in row_b]
+    begin = np.array([0, 0, *[1.0] * 7, 0, 0, *[1.0] * 7])
+    key_mass = np.full((len(text), len(field_keys)), 1e-4)
+    key_mass[2:9, index_a], key_mass[2:9, index_b] = 0.5, 0.1
+    key_mass[11:18, index_a], key_mass[11:18, index_b] = 0.3, 0.2
+    spans = value_spans(begin, np.zeros(len(text)))
+    # The model's own keys (the Hungarian assignment's): row A backwards, then a mixture.
+    cells = [(span, key, 0.1) for span, key in zip(spans, [*index_a[::-1], *index_b[::-1]])]
+
+    def readings_for(glued, keys):
+        return [(tuple(row_a), ["0"] * 7), (tuple(row_b), ["0"] * 7)]
+
+    recut = recut_by_sums(spans, cells, begin, np.zeros(len(text)), key_mass, offsets, text, field_keys,
+                          readings_for)
+    assert sorted((span.first, field_keys[key]) for span, key, _ in recut) == \
+        [*zip(range(2, 9), row_a), *zip(range(11, 18), row_b)]
+
+
 @pytest.fixture(scope="module")
 def trained(tmp_path_factory):
     """A tiny model trained on the hand-made reports until it has learnt them."""
