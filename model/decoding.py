@@ -75,8 +75,9 @@ def value_spans(begin: np.ndarray, inside: np.ndarray) -> list[ValueSpan]:
 # What sets a printed number off from the text before it: a layout that kept cell borders.
 _SEPARATORS = re.compile(r"[\s|│┃¦\u2500-\u257f]")
 _NUMBER_RUN = re.compile(r"\d[\d.,]*")
-# A cell's printed text: a signed number, then at most a two-character unit (个, 万元) after optional space.
-_PRINTED_NUMBER = re.compile(r"[+-]?\d[\d.,]*\s*\D{0,2}")
+# A cell's printed text: a signed number ending in a digit, then at most a two-character unit (个, 万元)
+# after optional space; a point or comma is not a unit ("5." is a piece of "1075.1万").
+_PRINTED_NUMBER = re.compile(r"[+-]?\d(?:[\d.,]*\d)?\s*[^\d.,．、]{0,2}")
 # A list-item number ("3.其他", "2、"): never a cell.
 _ITEM_NUMBER = re.compile(r"\d[.．、](?!\d)")
 

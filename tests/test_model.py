@@ -181,6 +181,8 @@ def test_spans_that_print_no_number_or_empty_mark_are_dropped():
              ValueSpan(17, 20, 0.9), ValueSpan(21, 32, 0.9), ValueSpan(33, 34, 0.9), ValueSpan(38, 41, 0.9)]
     kept = printed_values(spans, offsets, text)
     assert [text[offsets[s.first][0]:offsets[s.last - 1][1]] for s in kept] == ["25个", "-", "4948.3955万元", "3.5"]
+    text = "1075.1万"  # a span "5." (from a cut glued run) prints no number: a point ends nothing
+    assert printed_values([ValueSpan(3, 5, 0.9)], [(i, i + 1) for i in range(len(text))], text) == []
 
 
 def test_keys_are_assigned_once_by_the_best_total():
