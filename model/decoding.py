@@ -218,8 +218,9 @@ def recut_by_sums(spans: list[ValueSpan], cells: list[tuple[ValueSpan, int, floa
     left out.  For each run the rule layer lists the readings the sums allow (which row, where to cut);
     the model scores each — log P(begin) where a cell starts, log P(inside) where it goes on, log P(not
     a value) for a digit left out, and each cell's mean log P(key) — and the best replaces the run's
-    cells.  A key it takes is taken from any cell outside the run.  A run the model already reads in an
-    allowed way, or one no reading fits (a report that printed a wrong sum), keeps the model's reading.
+    cells.  A key it takes is taken from any cell outside the run, and two runs never take the same key.
+    A run the model already reads in an allowed way, or one no reading fits (a report that printed a
+    wrong sum), keeps the model's reading.
     """
     index_of = {key: index for index, key in enumerate(field_keys)}
     keyed = {cell[0].first: cell for cell in cells}
@@ -229,9 +230,9 @@ def recut_by_sums(spans: list[ValueSpan], cells: list[tuple[ValueSpan, int, floa
     def scored_readings(first: int, last: int, current: list[tuple[int, int, int]]):
         """(whether the model's own reading adds up, [(score, [(span, key)])] best first)."""
         scored, own = [], False
+        model_keys = [field_keys[key] for _, _, key in current]
         for end in _run_ends(first, last, offsets, text):
             token_at = {offsets[index][0] - offsets[first][0]: index for index in range(first, end)}
-            model_keys = [field_keys[key] for _, _, key in current]
             for keys, parts in readings_for(text[offsets[first][0]:offsets[end - 1][1]], model_keys):
                 positions = np.cumsum([0, *map(len, parts)])[:-1]
                 if not all(key in index_of for key in keys) or not all(int(p) in token_at for p in positions):
@@ -300,7 +301,6 @@ def _extent(first: int, last: int, offsets: list[tuple[int, int]], text: str,
     while digit(last):
         last += 1
     return first, last
-
 
 
 def _run_ends(first: int, last: int, offsets: list[tuple[int, int]], text: str) -> list[int]:
