@@ -3,10 +3,9 @@
 Times ``parse_document(doc, "model")`` (the model's cells, glued rows re-cut by their sums, mapping,
 checks) and ``parse_document(doc, "hybrid")`` (model and rules reconciled: what ``nianbao parse`` does
 per report) on the seeds and on generated reports; reading and normalising happen before the clock
-starts.  Torch uses the threads it
-picks on this machine.  Tokens are the report's tokens (prose lines the Labeller skips
-included), so tokens/s compares across tokenizers.  Peak memory is the process's maximum resident set
-size.
+starts.  Torch uses the threads it picks on this machine.  Tokens are the report's tokens (prose lines
+the Labeller skips included), so tokens/s compares across tokenizers.  Peak memory is the process's
+maximum resident set size.
 
 Run: .venv/bin/python benchmarks/bench_model.py [--model model/checkpoint] [--generated 40] [--seconds 10]
 """

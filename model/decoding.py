@@ -32,7 +32,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
-from nianbao.schema import empty_cell_marks
+from nianbao.schema import ARABIC_ITEM_NUMBER, empty_cell_marks
 
 # A span is left without a key rather than given one this unlikely (mean probability over its tokens).
 MIN_KEY_PROBABILITY = 1e-4
@@ -78,8 +78,8 @@ _NUMBER_RUN = re.compile(r"\d[\d.,]*")
 # A cell's printed text: a signed number ending in a digit, then at most a two-character unit (个, 万元)
 # after optional space; a point or comma is not a unit ("5." is a piece of "1075.1万").
 _PRINTED_NUMBER = re.compile(r"[+-]?\d(?:[\d.,]*\d)?\s*[^\d.,．、]{0,2}")
-# A list-item number ("3.其他", "2、"): never a cell.
-_ITEM_NUMBER = re.compile(r"\d[.．、](?!\d)")
+# A list-item number ("3.其他", "2、", not the 3 of "3.5"): never a cell.
+_ITEM_NUMBER = re.compile(ARABIC_ITEM_NUMBER + r"(?!\d)")
 
 
 def separated_numbers_whole(begin: np.ndarray, inside: np.ndarray, offsets: list[tuple[int, int]],

@@ -87,6 +87,12 @@ def empty_cell_marks() -> frozenset[str]:
     return frozenset(unicodedata.normalize("NFKC", mark) for mark in load_schema()["empty_cell_marks"])
 
 
+# The Arabic item number printed before a row label ("3.其他", "2、"), in normalised text (NFKC: "２．" is
+# "2."): one digit, as a table has fewer than ten items.  The rule layer reads it as part of the label;
+# model decoding never reads it as a cell.
+ARABIC_ITEM_NUMBER = r"\d[、.]"
+
+
 @lru_cache(maxsize=None)
 def get_template(name: str) -> Template:
     if name not in TEMPLATES:

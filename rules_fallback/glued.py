@@ -60,6 +60,7 @@ def split_glued_digits(tokens: list[str], n_cells: int, decimal_ok: list[bool],
     if n_cells - 1 not in totals or last is None or decimal_ok[-1]:
         return _search(tokens, n_cells, decimal_ok, totals, limit, budget)
     digits, unit = last.groups()
+    before = {cell: parts for cell, parts in totals.items() if cell != n_cells - 1}
     found: list[list[str]] = []
     exhaustive = True
     for length in range(1, len(digits) + 1):
@@ -70,7 +71,6 @@ def split_glued_digits(tokens: list[str], n_cells: int, decimal_ok: list[bool],
         if not head:
             continue
         cap = (totals[n_cells - 1], int(total))
-        before = {cell: parts for cell, parts in totals.items() if cell != n_cells - 1}
         result = _search(head, n_cells - 1, decimal_ok[:-1], before, limit - len(found), budget, cap)
         found += [parts + [total + unit] for parts in result.splits]
         exhaustive = exhaustive and result.exhaustive

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate
 
-from nianbao.schema import TEMPLATES, get_template, load_schema
+from nianbao.schema import ARABIC_ITEM_NUMBER, TEMPLATES, get_template, load_schema
 from rules_fallback.cells import PIECE, is_cell_piece
 
 _NUMERALS = "一二三四五六七八九十"
@@ -24,7 +24,7 @@ _NUMERALS = "一二三四五六七八九十"
 # (after NFKC brackets and digits are half width: "２．" is "2.").  It is one digit: a report has fewer
 # than ten sections and items, and the digit run before it is a table's last cell ("…2  7\n\n5、存在的
 # 主要问题", glued "…00003、收到和处理…" once spaces are gone).
-_ITEM_NUMBER = rf"\d[、.]|\([{_NUMERALS}]+\)|[{_NUMERALS}]+、"
+_ITEM_NUMBER = rf"{ARABIC_ITEM_NUMBER}|\([{_NUMERALS}]+\)|[{_NUMERALS}]+、"
 _LEADING_ITEM_NUMBERS = re.compile(rf"^(?:[{_NUMERALS}]+、)?(?:\([{_NUMERALS}]+\))?(?:\d\.)?")
 # A stripped label shorter than this is too generic to match alone ("3.其他" must not become "其他").
 _MIN_STRIPPED = 3
