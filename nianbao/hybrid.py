@@ -2,8 +2,9 @@
 
 Policy (documented in the README):
 
-0. A section whose heading is printed with no table under it (the rule layer says so) has null fields,
-   whatever cells the model finds there: digits in its sentence are years and case numbers.
+0. A section whose heading is printed with no table under it, or that is not in the text at all (the
+   rule layer says so), has null fields, whatever cells the model finds: digits in prose are years,
+   case numbers and counts of other things.
 1. Where both readings give the same value, it stands (``by="both"``).
 2. Where they differ, the printed arithmetic chooses: for every row that has a sum rule (the six
    applicant columns add up to 总计; a review group's four results add up to its 总计) the reading whose
@@ -79,7 +80,8 @@ def reconcile(template: str, collapsed: bool, rule_fields: dict[str, Field], mod
               settled: set[str] = frozenset()) -> tuple[dict[str, Field], list[str]]:
     """One field per key, chosen from the two readings by the policy above; warnings name the choices.
 
-    For the ``settled`` keys (the sections the rules see printed without a table) the rules' reading stands.
+    For the ``settled`` keys (the sections the rules see printed without a table, or not at all) the rules'
+    reading stands.
     """
     fields: dict[str, Field] = {}
     disputed: set[str] = set()

@@ -33,7 +33,8 @@ class RuleLabels:
     collapsed: bool
     cells: list[Cell] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-    # Sections whose heading is printed but no table under it ("本年度未发生行政复议…"): their fields are null.
+    # Sections whose heading is printed but no table under it ("本年度未发生行政复议…"), or that are not in the
+    # text at all (neither heading nor row labels): their fields are null, whatever numbers the prose holds.
     tableless: list[str] = field(default_factory=list)
 
     def field_keys(self) -> tuple[str, ...]:
@@ -81,6 +82,7 @@ def label_cells(doc: Document) -> RuleLabels:
         found = [r for r in readings.get(section, []) if any(c is not None for cand in r.candidates for c in cand)
                  or r.notes]
         if section not in regions:
+            result.tableless.append(section)
             result.warnings.append(f"no heading of section {name} found; its fields are null")
         elif regions[section].by_content:
             result.warnings.append(f"no heading of section {name} found; its table was read where its labels are")

@@ -32,6 +32,8 @@ def test_report_whose_tables_were_images():
     labels, values, meta = parse("hebei-rst-2022")
     assert labels.warnings[0].startswith("no report tables were found")
     assert all(value is None for value in values.values())
+    # Every section is settled as null, so the hybrid does not fill it with numbers of the prose.
+    assert labels.tableless_keys() == set(values)
     assert meta["agency"] == "河北省人社厅"
 
 
