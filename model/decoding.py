@@ -28,6 +28,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import product
 
 import numpy as np
 from scipy.optimize import linear_sum_assignment
@@ -214,10 +215,11 @@ def recut_by_sums(spans: list[ValueSpan], cells: list[tuple[ValueSpan, int, floa
     A glued row (``申请数量318002142`` = 31 | 8 | 0 | 0 | 2 | 1 | 42) can be cut many ways, and the model,
     reading digits, cannot add them up: it puts a cut one digit off, or one too many, or leaves a digit
     out.  A run is the touching spans with the digits around them that the model did not read as
-    scaffolding; a list-item number the run ends in (``…072.其他法律…``: the 2 is the next row's) may be
-    left out.  For each run the rule layer lists the readings the sums allow (which row, where to cut);
-    the model scores each — log P(begin) where a cell starts, log P(inside) where it goes on, log P(not
-    a value) for a digit left out, and each cell's mean log P(key) — and the best replaces the run's
+    scaffolding; it may also start at the first digit after the row label (``_extent``), and a list-item
+    number it ends in (``…072.其他法律…``: the 2 is the next row's) may be left out.  For each run the
+    rule layer lists the readings the sums allow (which row, where to cut); the model scores each —
+    log P(begin) where a cell starts, log P(inside) where it goes on, log P(not a value) for a digit
+    left out, and each cell's mean log P(key) — and the best replaces the run's
     cells.  A key it takes is taken from any cell outside the run, and two runs never take the same key.
     A run the model already reads in an allowed way, or one no reading fits (a report that printed a
     wrong sum), keeps the model's reading.
@@ -227,11 +229,11 @@ def recut_by_sums(spans: list[ValueSpan], cells: list[tuple[ValueSpan, int, floa
     log_begin, log_inside = np.log(begin + _EPSILON), np.log(inside + _EPSILON)
     log_outside = np.log(np.clip(1.0 - begin - inside, 0.0, 1.0) + _EPSILON)
 
-    def scored_readings(first: int, last: int, current: list[tuple[int, int, int]]):
+    def scored_readings(starts: list[int], last: int, current: list[tuple[int, int, int]]):
         """(whether the model's own reading adds up, [(score, [(span, key)])] best first)."""
         scored, own = [], False
         model_keys = [field_keys[key] for _, _, key in current]
-        for end in _run_ends(first, last, offsets, text):
+        for first, end in product(starts, _run_ends(starts[-1], last, offsets, text)):
             token_at = {offsets[index][0] - offsets[first][0]: index for index in range(first, end)}
             for keys, parts in readings_for(text[offsets[first][0]:offsets[end - 1][1]], model_keys):
                 positions = np.cumsum([0, *map(len, parts)])[:-1]
@@ -242,7 +244,8 @@ def recut_by_sums(spans: list[ValueSpan], cells: list[tuple[ValueSpan, int, floa
                 own = own or [(span.first, span.last, key) for span, key in new] == current
                 tokens = np.arange(first + 1, end)
                 cut = np.isin(tokens, starts)
-                score = (np.where(cut, log_begin[tokens], log_inside[tokens]).sum() + log_outside[end:last].sum()
+                score = (np.where(cut, log_begin[tokens], log_inside[tokens]).sum()
+                         + log_outside[starts[0]:first].sum() + log_outside[end:last].sum()
                          + sum(_key_scores(key_mass, span)[key] for span, key in new))
                 scored.append((float(score), new))
         return own, sorted(scored, key=lambda item: -item[0])
@@ -253,12 +256,12 @@ def recut_by_sums(spans: list[ValueSpan], cells: list[tuple[ValueSpan, int, floa
         current = [(s.first, s.last, k) for s, k, _ in (keyed[span.first] for span in run if span.first in keyed)]
         if not current:
             continue
-        first, last = _extent(run[0].first, run[-1].last, offsets, text, scaffold)
-        own, scored = scored_readings(first, last, current)
+        starts, last = _extent(run[0].first, run[-1].last, offsets, text, scaffold)
+        own, scored = scored_readings(starts, last, current)
         if own:
             taken.update(key for _, _, key in current)
         elif scored:
-            runs.append((first, last, scored))
+            runs.append((starts[0], last, scored))
     # Two runs may read as the same row (two rows of zeros): the surer run, by its best reading's score
     # per token, takes it; the other takes its best reading with keys still free, or keeps the model's.
     replaced = []
@@ -290,17 +293,25 @@ def _touching_runs(spans: list[ValueSpan], offsets: list[tuple[int, int]]) -> li
 
 
 def _extent(first: int, last: int, offsets: list[tuple[int, int]], text: str,
-            scaffold: np.ndarray | None) -> tuple[int, int]:
-    """Tokens ``[first, last)`` widened over the digit tokens on either side not read as scaffolding."""
-    def digit(index: int) -> bool:
+            scaffold: np.ndarray | None) -> tuple[list[int], int]:
+    """Where a run may start, earliest first, and where it ends: ``[first, last)`` widened over the digit
+    tokens on either side not read as scaffolding, and may start at the first digit after the row label.
+
+    A row's first digits follow its label directly (``2.重复申请621010…``); the model, seeing an item
+    number just before, sometimes reads them as part of it, and the run then lacks its first cell.
+    """
+    def digit(index: int, scaffolding_too: bool = False) -> bool:
         return (0 <= index < len(offsets) and text[offsets[index][0]:offsets[index][1]].isdigit()
-                and (scaffold is None or not scaffold[index]))
+                and (scaffolding_too or scaffold is None or not scaffold[index]))
 
     while digit(first - 1):
         first -= 1
     while digit(last):
         last += 1
-    return first, last
+    earliest = first
+    while digit(earliest - 1, scaffolding_too=True):
+        earliest -= 1
+    return sorted({earliest, first}), last
 
 
 def _run_ends(first: int, last: int, offsets: list[tuple[int, int]], text: str) -> list[int]:

@@ -244,6 +244,33 @@ def test_a_glued_run_takes_in_a_digit_the_model_left_out_and_leaves_out_the_next
         [(i + 1, digit, key) for i, (digit, key) in enumerate(zip("0500207", row))]
 
 
+def test_a_glued_run_may_start_at_a_digit_the_model_read_as_the_items_number():
+    # "2.请62101021085" then "3." numbers the next row: 62|10|1|0|2|10|85.  The model read the "2" of 62 as
+    # part of the item number "2." (scaffolding) and keyed the run from the "1" on, a reading that does
+    # not add up; no cut of the digits from the "1" on adds up either.  From the first digit after the
+    # label, three cuts add up, and the model's begin mass picks the printed one.
+    text = "2.请621010210853.要"
+    offsets = [(i, i + 1) for i in range(len(text))]
+    field_keys = list(all_field_keys())
+    row = [key for key in field_keys if key.startswith("requests.rejected_repeat.")]
+    begin = np.array([0.2, 0, 0, 0.3, 0.1, 0.9, 0.1, 0.9, 0.9, 0.9, 0.9, 0.1, 0.9, 0.1, 0.5, 0, 0])
+    inside = np.array([0, 0, 0, 0.6, 0.4, 0.1, 0.9, 0.1, 0.1, 0.1, 0.1, 0.9, 0.1, 0.9, 0.1, 0, 0])
+    scaffold = np.zeros(len(text), dtype=bool)
+    scaffold[[0, 4, 14]] = True
+    key_mass = np.full((len(text), len(field_keys)), 1e-4)
+    key_mass[3:14, [field_keys.index(key) for key in row]] = 0.1
+    spans = [ValueSpan(a, b, 0.9) for a, b in [(5, 7), (7, 8), (8, 9), (9, 10), (10, 12), (12, 14)]]
+    cells = [(span, field_keys.index(key), 0.1) for span, key in zip(spans, [*row[:5], row[6]])]
+
+    def readings_for(glued, keys):
+        return sum_readings(glued, keys, summed_rows("2021", False))
+
+    recut = recut_by_sums(spans, cells, begin, inside, key_mass, offsets, text, field_keys, readings_for,
+                          scaffold)
+    assert sorted((text[s.first:s.last], field_keys[key]) for s, key, _ in recut) == \
+        sorted(zip(["62", "10", "1", "0", "2", "10", "85"], row))
+
+
 def test_two_glued_runs_that_read_as_the_same_row_do_not_both_get_it():
     # Two rows of seven zeros; the sums allow either to be row A or row B.  Both lean to row A, the first
     # more surely: it takes row A, and the second takes row B rather than claiming row A's keys again.
