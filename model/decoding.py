@@ -300,9 +300,14 @@ def _extent(first: int, last: int, offsets: list[tuple[int, int]], text: str,
     A row's first digits follow its label directly (``2.重复申请621010…``); the model, seeing an item
     number just before, sometimes reads them as part of it, and the run then lacks its first cell.
     """
+    def token(index: int) -> str:
+        return text[offsets[index][0]:offsets[index][1]] if 0 <= index < len(offsets) else ""
+
     def digit(index: int, scaffolding_too: bool = False) -> bool:
-        return (0 <= index < len(offsets) and text[offsets[index][0]:offsets[index][1]].isdigit()
-                and (scaffolding_too or scaffold is None or not scaffold[index]))
+        """A digit token, or the thousands separator between two ("1,277"), taken into the run."""
+        numeric = token(index).isdigit() or (token(index) == "," and token(index - 1).isdigit()
+                                             and token(index + 1).isdigit())
+        return numeric and (scaffolding_too or scaffold is None or not scaffold[index])
 
     while digit(first - 1):
         first -= 1

@@ -12,18 +12,26 @@ import re
 from functools import lru_cache
 from typing import NamedTuple
 
-# One printed number: sign, integer part without a leading zero, decimals, a unit ("4948.3955万元").
-_PART = re.compile(r"[+-]?(?:0|[1-9]\d*)(?:\.\d+)?\D*")
+# One printed number: sign, integer part without a leading zero (in groups of three after a thousands
+# separator: "1,219"), decimals, a unit ("4948.3955万元").
+_PART = re.compile(r"[+-]?(?:0|[1-9]\d{0,2}(?:,\d{3})+|[1-9]\d*)(?:\.\d+)?\D*")
 _INTEGER_RUN = re.compile(r"[+-]?(\d+)")
 _LEADING_NUMBER = re.compile(r"[+-]?\d+(?:\.\d+)?")
+# A thousands group with a digit glued after it: the number it ends stops there ("1,219|336…").
+_GROUP_THEN_DIGIT = re.compile(r",\d{3}(?=\d)")
 
 
 def _cut_points(token: str) -> list[int]:
-    """Where ``token`` may be cut: inside its leading digit run, never after a sign or inside decimals."""
-    if "," in token:  # "5,008.284" is one formatted number
-        return []
+    """Where ``token`` may be cut: inside its leading digit run (before a thousands separator: the
+    "661,863" of "…1661,863" may be "1,863" or "61,863"), never after a sign or inside decimals."""
     run = _INTEGER_RUN.match(token)
     return list(range(run.start(1) + 1, run.end(1))) if run else []
+
+
+def _at_groups(token: str) -> list[str]:
+    """``token`` cut after every thousands group that has a digit glued to it: a group has three digits."""
+    ends = [match.end() for match in _GROUP_THEN_DIGIT.finditer(token)]
+    return [token[start:end] for start, end in zip([0, *ends], [*ends, len(token)])]
 
 
 class Splits(NamedTuple):
@@ -33,8 +41,9 @@ class Splits(NamedTuple):
     exhaustive: bool
 
 
-# The last token of a run whose last cell is a total: digits, then perhaps a unit ("216项").
-_TOTAL_AT_END = re.compile(r"(\d+)(\D*)")
+# The last token of a run whose last cell is a total: digits, perhaps thousands groups, then perhaps a
+# unit ("216项", "1661,863").
+_TOTAL_AT_END = re.compile(r"(\d+)((?:,\d{3})*)([^\d,]*)")
 
 
 def split_glued_digits(tokens: list[str], n_cells: int, decimal_ok: list[bool],
@@ -56,21 +65,22 @@ def split_glued_digits(tokens: list[str], n_cells: int, decimal_ok: list[bool],
     [['217', '1', '0', '0', '0', '0', '218']]
     """
     totals = totals or {}
+    tokens = [piece for token in tokens for piece in _at_groups(token)]
     last = _TOTAL_AT_END.fullmatch(tokens[-1]) if tokens else None
     if n_cells - 1 not in totals or last is None or decimal_ok[-1]:
         return _search(tokens, n_cells, decimal_ok, totals, limit, budget)
-    digits, unit = last.groups()
+    digits, groups, unit = last.groups()
     before = {cell: parts for cell, parts in totals.items() if cell != n_cells - 1}
     found: list[list[str]] = []
     exhaustive = True
-    for length in range(1, len(digits) + 1):
-        total = digits[-length:]
+    for length in range(1, min(len(digits), 3 if groups else len(digits)) + 1):
+        total = digits[-length:] + groups
         if total[0] == "0" and length > 1:
             continue
         head = tokens[:-1] + ([digits[:-length]] if length < len(digits) else [])
         if not head:
             continue
-        cap = (totals[n_cells - 1], int(total))
+        cap = (totals[n_cells - 1], int(_value(total)))
         result = _search(head, n_cells - 1, decimal_ok[:-1], before, limit - len(found), budget, cap)
         found += [parts + [total + unit] for parts in result.splits]
         exhaustive = exhaustive and result.exhaustive
@@ -124,7 +134,7 @@ def _search(tokens: list[str], n_cells: int, decimal_ok: list[bool], totals: dic
         cuts = [c for c in cut_points[token_index] if c > offset] + [len(token)]
         if len(parts) in totals:  # a total cell: only the cut that prints the sum of its parts
             expected = str(sum(int(_value(parts[i])) for i in totals[len(parts)]))
-            cuts = [c for c in cuts if token[offset:c].lstrip("+") == expected]
+            cuts = [c for c in cuts if token[offset:c].lstrip("+").replace(",", "") == expected]
         for cut in cuts:
             part = token[offset:cut]
             if not valid(part, len(parts)):
@@ -147,4 +157,4 @@ def _search(tokens: list[str], n_cells: int, decimal_ok: list[bool], totals: dic
 
 @lru_cache(maxsize=65536)
 def _value(part: str) -> float:
-    return float(_LEADING_NUMBER.match(part).group())
+    return float(_LEADING_NUMBER.match(part.replace(",", "")).group())

@@ -46,6 +46,15 @@ def test_a_long_run_is_searched_to_the_end():
     assert found.exhaustive and [parts[:3] for parts in found.splits] == [["158", "3", "6"], ["158", "36", "3"]]
 
 
+def test_thousands_separators_in_a_glued_row():
+    # A group has three digits, so "1,219" ends before the 3 glued to it; the total's separator leaves
+    # "1,863", "61,863" or "661,863" as the last cell, and only the first adds up.
+    found = split_glued_digits(["1,2193363317921661,863"], 7, [False] * 7, ROW_TOTAL)
+    assert found.exhaustive and found.splits == [["1,219", "336", "33", "17", "92", "166", "1,863"]]
+    assert split_glued_digits(["5,008.284"], 1, [True]).splits == [["5,008.284"]]  # one formatted number
+    assert split_glued_digits(["12,34"], 2, [False] * 2).splits == []  # not a group of three
+
+
 def test_a_split_with_several_fits_returns_all_of_them():
     found = split_glued_digits(["110000011"], 7, [False] * 7, ROW_TOTAL)
     assert found.exhaustive and found.splits == [["1", "10", "0", "0", "0", "0", "11"],
