@@ -64,7 +64,16 @@ def split_glued_digits(tokens: list[str], n_cells: int, decimal_ok: list[bool],
     >>> split_glued_digits(["21710000218"], 7, [False] * 7, {6: [0, 1, 2, 3, 4, 5]}).splits
     [['217', '1', '0', '0', '0', '0', '218']]
     """
-    totals = totals or {}
+    found = _split_once(tuple(tokens), n_cells, tuple(decimal_ok),
+                        tuple((cell, tuple(parts)) for cell, parts in (totals or {}).items()), limit, budget)
+    return Splits([list(parts) for parts in found.splits], found.exhaustive)
+
+
+@lru_cache(maxsize=4096)
+def _split_once(tokens: tuple[str, ...], n_cells: int, decimal_ok: tuple[bool, ...],
+                totals: tuple[tuple[int, tuple[int, ...]], ...], limit: int, budget: int) -> Splits:
+    """``split_glued_digits``, cached: the rule layer and the model's re-cut search the same runs."""
+    totals = {cell: list(parts) for cell, parts in totals}
     tokens = [piece for token in tokens for piece in _at_groups(token)]
     last = _TOTAL_AT_END.fullmatch(tokens[-1]) if tokens else None
     if n_cells - 1 not in totals or last is None or decimal_ok[-1]:
