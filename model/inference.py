@@ -19,7 +19,7 @@ import torch
 from transformers import AutoModelForTokenClassification, AutoTokenizer
 
 from model.encoding import encode_text, kept_tokens, window_bounds, with_special_tokens
-from model.decoding import ReadingsFor, assign_keys, cell_spans, recut_by_sums
+from model.decoding import Balance, ReadingsFor, assign_keys, cell_spans, recut_by_sums
 from model.labels import OUTSIDE, is_field_tag
 from nianbao.paths import MODEL_DIR
 from nianbao.records import Cell
@@ -119,13 +119,13 @@ class Labeller:
             inside = probabilities[..., self._inside_ids]
         return best_ids.numpy(), best_probs.numpy(), begin.sum(-1).numpy(), inside.sum(-1).numpy(), (begin + inside).numpy()
 
-    def label(self, doc: Document, keys: Iterable[str] | None = None,
-              readings_for: ReadingsFor | None = None) -> list[Cell]:
+    def label(self, doc: Document, keys: Iterable[str] | None = None, readings_for: ReadingsFor | None = None,
+              balance: Balance | None = None) -> list[Cell]:
         """The value cells of a report (``by="model"``), offsets into ``doc.norm``, each key at most once.
 
         ``keys`` limits the cells to those fields (the keys of the report's template); ``readings_for``, the
-        readings of a glued run that the template's row sums allow, lets decoding re-cut such runs
-        (``model.decoding.recut_by_sums``).
+        readings of a glued run that the template's row sums allow, lets decoding re-cut such runs, and
+        ``balance``, the table's equations, choose among the cuts (``model.decoding.recut_by_sums``).
         """
         predictions = self.predict_tokens(doc.norm)
         allowed = None if keys is None else np.isin(self.field_keys, list(keys))
@@ -136,7 +136,7 @@ class Labeller:
         if readings_for is not None:
             assigned = recut_by_sums(spans, assigned, predictions.begin, predictions.inside,
                                      predictions.key_mass, predictions.offsets, doc.norm, self.field_keys,
-                                     readings_for, scaffold)
+                                     readings_for, scaffold, balance)
         for span, key, key_probability in assigned:
             start, end = predictions.offsets[span.first][0], predictions.offsets[span.last - 1][1]
             cells.append(Cell(key=self.field_keys[key], start=start, end=end, raw=doc.norm[start:end],
@@ -154,10 +154,10 @@ class CellsOnce:
     def __init__(self, labeller):
         self.labeller, self.cells = labeller, {}
 
-    def label(self, doc: Document, keys: Iterable[str] | None = None,
-              readings_for: ReadingsFor | None = None) -> list[Cell]:
+    def label(self, doc: Document, keys: Iterable[str] | None = None, readings_for: ReadingsFor | None = None,
+              balance: Balance | None = None) -> list[Cell]:
         if doc.source not in self.cells:
-            self.cells[doc.source] = self.labeller.label(doc, keys, readings_for)
+            self.cells[doc.source] = self.labeller.label(doc, keys, readings_for, balance)
         return [replace(cell) for cell in self.cells[doc.source]]
 
 

@@ -37,10 +37,8 @@ def _same(a: Field, b: Field) -> bool:
 
 def _state(eq: Equation, fields: dict[str, Field]) -> int:
     """+1 the equation holds, -1 it is broken, 0 a cell is null (cannot tell)."""
-    values = [fields[key].value for key in eq.keys]
-    if any(value is None for value in values):
-        return 0
-    return 1 if abs(sum(values[:len(eq.lhs)]) - sum(values[len(eq.lhs):])) < 1e-6 else -1
+    holds = eq.holds({key: fields[key].value for key in eq.keys})
+    return 0 if holds is None else 1 if holds else -1
 
 
 def _owners(fields: dict[str, Field]) -> dict[int, str]:

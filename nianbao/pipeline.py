@@ -19,7 +19,7 @@ from rules_fallback.checks import run_checks
 from rules_fallback.mapping import cells_to_fields
 from rules_fallback.meta import read_meta
 from rules_fallback.parser import RuleLabels, label_cells
-from rules_fallback.tables import sum_readings, summed_rows
+from rules_fallback.tables import sum_readings, summed_rows, table_balance
 
 SYSTEMS = ("rules", "model", "hybrid")
 PARSER_VERSION = "0.1.0"
@@ -72,9 +72,11 @@ def parse_with_evidence(doc: Document, system: str, labeller=None) -> tuple[Repo
 
 def model_cells(doc: Document, rules: RuleLabels, labeller) -> list[Cell]:
     """The model's cells of ``doc`` for the template the rule layer detected; a glued run whose cells break
-    the row's sums is re-cut by the model among the cuts that keep them (``model.decoding.recut_by_sums``)."""
+    the row's sums is re-cut by the model among the cuts that keep them, and where several do, the one
+    that keeps the table's columns is taken (``model.decoding.recut_by_sums``)."""
     readings_for = partial(sum_readings, rows=summed_rows(rules.template, rules.collapsed))
-    return labeller.label(doc, rules.field_keys(), readings_for)
+    balance = partial(table_balance, template=rules.template, collapsed=rules.collapsed)
+    return labeller.label(doc, rules.field_keys(), readings_for, balance)
 
 
 def parse_path(path: str | Path, system: str = "hybrid") -> Report:

@@ -8,6 +8,7 @@ reports were published with wrong sums.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -28,6 +29,18 @@ class Equation:
     @property
     def keys(self) -> tuple[str, ...]:
         return self.lhs + self.rhs
+
+    def sides(self, values: Mapping[str, float | None]) -> tuple[float, float] | None:
+        """(sum of lhs, sum of rhs) of ``values`` by key; None when a cell is missing or null."""
+        terms = [values.get(key) for key in self.keys]
+        if any(term is None for term in terms):
+            return None
+        return sum(terms[:len(self.lhs)]), sum(terms[len(self.lhs):])
+
+    def holds(self, values: Mapping[str, float | None]) -> bool | None:
+        """Whether the equation holds for ``values``; None when a cell is missing or null (cannot tell)."""
+        sides = self.sides(values)
+        return None if sides is None else abs(sides[0] - sides[1]) < 1e-6
 
 
 def _rows_of(names, rows: list[str]) -> list[str]:
@@ -67,16 +80,16 @@ def _describe(keys: tuple[str, ...], fields: dict[str, Field]) -> str:
 def run_checks(template: str, collapsed: bool, fields: dict[str, Field]) -> list[Check]:
     """One ``Check`` per rule application; ``ok`` is None where a cell is null (nothing to check)."""
     checks = []
+    values = {key: field.value for key, field in fields.items()}
     for eq in equations(template, collapsed):
-        values = [fields[key].value if key in fields else None for key in eq.keys]
-        if any(value is None for value in values):
-            missing = [key for key, value in zip(eq.keys, values) if value is None]
+        sides = eq.sides(values)
+        if sides is None:
+            missing = [key for key in eq.keys if values.get(key) is None]
             checks.append(Check(eq.rule, eq.where, None, None, None, list(eq.keys),
                                 f"not checked: {', '.join(missing)} null"))
             continue
-        lhs = sum(values[:len(eq.lhs)])
-        rhs = sum(values[len(eq.lhs):])
-        ok = abs(lhs - rhs) < 1e-6
+        lhs, rhs = sides
+        ok = eq.holds(values)
         message = "" if ok else (f"{eq.rule} broken at {eq.where}: {_describe(eq.lhs, fields)} = {lhs} "
                                  f"but {_describe(eq.rhs, fields)} = {rhs}")
         checks.append(Check(eq.rule, eq.where, ok, lhs, rhs, list(eq.keys), message))

@@ -102,6 +102,37 @@ def sum_readings(glued: str, model_keys: list[str],
     return readings
 
 
+def table_balance(raw_by_key: dict[str, str], keys: set[str], template: str, collapsed: bool) -> int:
+    """How well printed cells (raw text by field key) keep the table's equations that involve any of
+    ``keys``: those that hold minus those broken; one with a cell missing or unreadable counts neither way.
+
+    All the cuts ``sum_readings`` gives a glued row keep the row's own sums; the column equations (new
+    + carried over = results + carried forward, results add up to 总计) tell them apart.
+    """
+    involved = {eq for key in keys for eq in _equations_of(template, collapsed).get(key, ())}
+    values = {key: _printed_value(raw_by_key[key], key) for eq in involved for key in eq.keys if key in raw_by_key}
+    return sum({True: 1, False: -1, None: 0}[eq.holds(values)] for eq in involved)
+
+
+@lru_cache(maxsize=65536)
+def _printed_value(raw: str, key: str) -> int | float | None:
+    """A cell's value, None when it cannot be read as one (cached: ``table_balance`` asks again and again)."""
+    try:
+        return normalise_value(raw, field_spec(key).kind)
+    except ValueError:
+        return None
+
+
+@lru_cache(maxsize=None)
+def _equations_of(template: str, collapsed: bool) -> dict[str, tuple[Equation, ...]]:
+    """The equations of ``template`` each key appears in."""
+    found: dict[str, list[Equation]] = {}
+    for eq in equations(template, collapsed):
+        for key in eq.keys:
+            found.setdefault(key, []).append(eq)
+    return {key: tuple(eqs) for key, eqs in found.items()}
+
+
 def read_row(norm: str, gap: GapCells, name: str, keys: list[str], rules: list[Equation]) -> RowReading:
     """The cells of one row from the text after its label."""
     items: list[tuple[str, tuple[int, int] | None]] = []
@@ -265,10 +296,7 @@ def resolve_with_table_rules(readings: list[RowReading], rules: list[Equation]) 
 
 
 def _value(cell: Cell) -> float | None:
-    try:
-        return normalise_value(cell.raw, field_spec(cell.key).kind)
-    except ValueError:
-        return None
+    return _printed_value(cell.raw, cell.key)
 
 
 def _row_end(labels: list[Label], index: int, rows: tuple[str, ...], end: int) -> int:

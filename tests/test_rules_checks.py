@@ -5,6 +5,7 @@ from nianbao.text import normalise
 from rules_fallback.checks import run_checks
 from rules_fallback.mapping import cells_to_fields
 from rules_fallback.parser import label_cells
+from rules_fallback.tables import table_balance
 
 SEED = SEEDS_DIR / "001_321816853e0a54d9.txt"
 
@@ -49,3 +50,14 @@ def test_a_null_cell_makes_its_checks_uncheckable_not_broken():
     unchecked = {(c.rule, c.where) for c in checks if c.ok is None}
     assert unchecked == {("requests_balance", "legal"), ("requests_applicants_sum", "requests.carry_forward")}
     assert not [c for c in checks if c.ok is False]
+
+
+def test_table_balance_counts_the_equations_through_some_cells_that_hold_and_that_break():
+    fields, _ = checks_of(SEED.read_text(encoding="utf-8"))
+    raw = {key: str(field.value) for key, field in fields.items() if field.value is not None}
+    # requests.granted.natural is in its row's sum and its column's results sum: both hold as printed.
+    assert table_balance(raw, {"requests.granted.natural"}, "2019", False) == 2
+    assert table_balance(raw | {"requests.granted.natural": "32"}, {"requests.granted.natural"}, "2019", False) == -2
+    # Printed 32件 or unreadable: the unit is read, the unreadable cell counts neither way.
+    assert table_balance(raw | {"requests.granted.natural": "31件"}, {"requests.granted.natural"}, "2019", False) == 2
+    assert table_balance(raw | {"requests.granted.natural": "abc"}, {"requests.granted.natural"}, "2019", False) == 0
