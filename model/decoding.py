@@ -225,11 +225,11 @@ def recut_by_sums(spans: list[ValueSpan], cells: list[tuple[ValueSpan, int, floa
     number it ends in (``…072.其他法律…``: the 2 is the next row's) may be left out.  For each run the
     rule layer lists the readings the sums allow (which row, where to cut); the model scores each —
     log P(begin) where a cell starts, log P(inside) where it goes on, log P(not a value) for a digit
-    left out, and each cell's mean log P(key) — and the best replaces the run's
-    cells.  A key it takes is taken from any cell outside the run, and two runs never take the same key.
-    A run the model already reads in an allowed way, or one no reading fits (a report that printed a
-    wrong sum), keeps the model's reading.  With ``balance``, a run whose row sums allow several cuts
-    then takes the one that best keeps the table's column equations (``_balance_columns``).
+    left out, and each cell's mean log P(key) — and the best replaces the run's cells.  A key it takes
+    is taken from any cell outside the run, and two runs never take the same key.  A run the model
+    already reads in an allowed way, or one no reading fits (a report that printed a wrong sum), keeps
+    the model's reading.  With ``balance``, a run whose row sums allow several cuts then takes the one
+    that best keeps the table's column equations (``_balance_columns``).
     """
     index_of = {key: index for index, key in enumerate(field_keys)}
     keyed = {cell[0].first: cell for cell in cells}
@@ -237,7 +237,8 @@ def recut_by_sums(spans: list[ValueSpan], cells: list[tuple[ValueSpan, int, floa
     log_outside = np.log(np.clip(1.0 - begin - inside, 0.0, 1.0) + _EPSILON)
 
     def scored_readings(starts: list[int], last: int, current: list[tuple[int, int, int]]):
-        """(whether the model's own reading adds up, [(score, [(span, key)])] best first)."""
+        """(the index of the model's own reading among the readings, None when it breaks the sums,
+        [(score, [(span, key)])] best first)."""
         scored, own = [], False
         model_keys = [field_keys[key] for _, _, key in current]
         for first, end in product(starts, _run_ends(starts[-1], last, offsets, text)):
