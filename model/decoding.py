@@ -18,7 +18,7 @@ decoding here works in two steps:
    the Hungarian method.  A span may stay without a key when every free key is very unlikely for it.
 3. **Where a glued row adds up.**  A row whose cells touch (``申请数量318002142``) is re-cut, when the
    model's cuts break the row's printed sum, at the cuts that keep it and that the model likes best
-   (``recut_by_sums``; the rule layer lists the cuts, the model chooses).
+   (``recut_glued_runs``; the rule layer lists the cuts, the model chooses).
 
 A cell's confidence is the product of how sure the model is that it is a value (its least sure token)
 and the probability of the key it was given.
@@ -26,7 +26,7 @@ and the probability of the key it was given.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from itertools import product
 
@@ -41,6 +41,8 @@ MIN_KEY_PROBABILITY = 1e-4
 # (``_balance_columns``); chosen on tuning sets that no reported figure uses.
 EQUATION_WEIGHT = 2.0
 _EPSILON = 1e-9
+# Characters that stay inside a glued run of cells when digits are on both sides (``_extent``).
+_JOINERS = (",", ".", "+", "-")
 
 
 @dataclass
@@ -203,27 +205,46 @@ def assign_keys(spans: list[ValueSpan], key_mass: np.ndarray,
             for row, column in zip(rows, columns) if column < len(keys)]
 
 
-# ``readings_for(glued text, the model's keys for its cells)``: the readings of the run as a printed row that
-# the row's sums allow, each (the row's keys in printed order, one part per key), from the rule layer
-# (``rules_fallback.tables.sum_readings``).
+# ``readings_for(glued text, the model's keys for its cells)``: the readings of the run as a whole printed
+# row (cuts into its cells that keep its sums, where it has any), each (the row's keys in printed order,
+# one part per key), from the rule layer (``rules_fallback.tables.row_readings``).
 ReadingsFor = Callable[[str, list[str]], list[tuple[tuple[str, ...], list[str]]]]
 # The rule layer's word on printed cells (raw text by key): how many of the table's equations involving
 # the given keys hold, minus those broken (``rules_fallback.tables.table_balance``).
 Balance = Callable[[dict[str, str], set[str]], int]
 
 
-def recut_by_sums(spans: list[ValueSpan], cells: list[tuple[ValueSpan, int, float]], begin: np.ndarray,
-                  inside: np.ndarray, key_mass: np.ndarray, offsets: list[tuple[int, int]], text: str,
-                  field_keys: list[str], readings_for: ReadingsFor, scaffold: np.ndarray | None = None,
-                  balance: Balance | None = None) -> list[tuple[ValueSpan, int, float]]:
-    """The keyed cells, with every glued run re-read where the model's reading breaks the row's sums.
+@dataclass(frozen=True)
+class TableFacts:
+    """What the rule layer knows of a report's tables, for decoding the model's labels into cells.
+
+    ``keys``: the fields of the report's template, the only keys a cell may take.  ``where``: for a key,
+    the characters of ``doc.norm`` its table lies in (under its section's heading); a cell of that key
+    lies there, never in the prose before or in another table.  ``readings_for`` and ``balance``: the
+    cuts of a glued run that a printed row allows, and how well cells keep the table's equations
+    (``recut_glued_runs``).  Every fact is optional: without them the model's labels stand alone.
+    """
+
+    keys: Iterable[str] | None = None
+    where: Mapping[str, tuple[int, int]] | None = None
+    readings_for: ReadingsFor | None = None
+    balance: Balance | None = None
+
+
+def recut_glued_runs(spans: list[ValueSpan], cells: list[tuple[ValueSpan, int, float]], begin: np.ndarray,
+                     inside: np.ndarray, key_mass: np.ndarray, offsets: list[tuple[int, int]], text: str,
+                     field_keys: list[str], readings_for: ReadingsFor, scaffold: np.ndarray | None = None,
+                     balance: Balance | None = None) -> list[tuple[ValueSpan, int, float]]:
+    """The keyed cells, with every glued run re-read where the model's reading is not a whole printed row
+    or breaks the row's sums.
 
     A glued row (``申请数量318002142`` = 31 | 8 | 0 | 0 | 2 | 1 | 42) can be cut many ways, and the model,
     reading digits, cannot add them up: it puts a cut one digit off, or one too many, or leaves a digit
     out.  A run is the touching spans with the digits around them that the model did not read as
     scaffolding; it may also start at the first digit after the row label (``_extent``), and a list-item
     number it ends in (``…072.其他法律…``: the 2 is the next row's) may be left out.  For each run the
-    rule layer lists the readings the sums allow (which row, where to cut); the model scores each —
+    rule layer lists the readings the rows allow (which row, where to cut into its cells so that its
+    sums hold, where it has any: section 二's rows have none); the model scores each —
     log P(begin) where a cell starts, log P(inside) where it goes on, log P(not a value) for a digit
     left out, and each cell's mean log P(key) — and the best replaces the run's cells.  A key it takes
     is taken from any cell outside the run, and two runs never take the same key.  A run the model
@@ -237,7 +258,7 @@ def recut_by_sums(spans: list[ValueSpan], cells: list[tuple[ValueSpan, int, floa
     log_outside = np.log(np.clip(1.0 - begin - inside, 0.0, 1.0) + _EPSILON)
 
     def scored_readings(starts: list[int], last: int, current: list[tuple[int, int, int]]):
-        """(the index of the model's own reading among the readings, None when it breaks the sums,
+        """(the index of the model's own reading among the readings, None when it is not one of them,
         [(score, [(span, key)])] best first)."""
         scored, own = [], False
         model_keys = [field_keys[key] for _, _, key in current]
@@ -303,7 +324,7 @@ def _balance_columns(chosen: list[list], cells: list[tuple[ValueSpan, int, float
     A reading is worth the model's score (log-probability) plus ``EQUATION_WEIGHT`` for every equation
     through its keys that holds, minus as much for every one broken: a column that adds up outweighs a
     small preference of the model, not a strong one (in a table with other rows misread, a wrong cut can
-    balance a column or two).  ``chosen`` as in ``recut_by_sums``; the index of the reading taken is
+    balance a column or two).  ``chosen`` as in ``recut_glued_runs``; the index of the reading taken is
     updated in place.  Runs are visited in turn until no switch gains.
     """
     def raw(span: ValueSpan) -> str:
@@ -355,10 +376,11 @@ def _extent(first: int, last: int, offsets: list[tuple[int, int]], text: str,
         return text[offsets[index][0]:offsets[index][1]] if 0 <= index < len(offsets) else ""
 
     def digit(index: int, scaffolding_too: bool = False) -> bool:
-        """A digit token, or the thousands separator between two ("1,277"), taken into the run."""
-        numeric = token(index).isdigit() or (token(index) == "," and token(index - 1).isdigit()
-                                             and token(index + 1).isdigit())
-        return numeric and (scaffolding_too or scaffold is None or not scaffold[index])
+        """A digit token not read as scaffolding, or between two digits a thousands separator, a decimal
+        point or a sign that starts the next cell ("1,277", "253.168", "97+82"): taken into the run."""
+        if token(index) in _JOINERS:
+            return token(index - 1).isdigit() and token(index + 1).isdigit()
+        return token(index).isdigit() and (scaffolding_too or scaffold is None or not scaffold[index])
 
     while digit(first - 1):
         first -= 1

@@ -9,7 +9,7 @@ cell offsets index ``doc.norm``.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
@@ -19,7 +19,7 @@ import torch
 from transformers import AutoModelForTokenClassification, AutoTokenizer
 
 from model.encoding import encode_text, kept_tokens, window_bounds, with_special_tokens
-from model.decoding import Balance, ReadingsFor, assign_keys, cell_spans, recut_by_sums
+from model.decoding import TableFacts, assign_keys, cell_spans, recut_glued_runs
 from model.labels import OUTSIDE, is_field_tag
 from nianbao.paths import MODEL_DIR
 from nianbao.records import Cell
@@ -119,29 +119,38 @@ class Labeller:
             inside = probabilities[..., self._inside_ids]
         return best_ids.numpy(), best_probs.numpy(), begin.sum(-1).numpy(), inside.sum(-1).numpy(), (begin + inside).numpy()
 
-    def label(self, doc: Document, keys: Iterable[str] | None = None, readings_for: ReadingsFor | None = None,
-              balance: Balance | None = None) -> list[Cell]:
+    def label(self, doc: Document, facts: TableFacts = TableFacts()) -> list[Cell]:
         """The value cells of a report (``by="model"``), offsets into ``doc.norm``, each key at most once.
 
-        ``keys`` limits the cells to those fields (the keys of the report's template); ``readings_for``, the
-        readings of a glued run that the template's row sums allow, lets decoding re-cut such runs, and
-        ``balance``, the table's equations, choose among the cuts (``model.decoding.recut_by_sums``).
+        ``facts``, what the rule layer knows of the report's tables (``model.decoding.TableFacts``), limit
+        the keys and where each may lie, and let decoding re-cut glued runs by the table's sums.
         """
         predictions = self.predict_tokens(doc.norm)
-        allowed = None if keys is None else np.isin(self.field_keys, list(keys))
+        allowed = None if facts.keys is None else np.isin(self.field_keys, list(facts.keys))
+        key_mass = predictions.key_mass if facts.where is None else self._placed(predictions, facts.where)
         cells = []
         scaffold = np.isin(predictions.label_ids, self._scaffold_ids)
         spans = cell_spans(predictions.begin, predictions.inside, predictions.offsets, doc.norm, scaffold)
-        assigned = assign_keys(spans, predictions.key_mass, allowed)
-        if readings_for is not None:
-            assigned = recut_by_sums(spans, assigned, predictions.begin, predictions.inside,
-                                     predictions.key_mass, predictions.offsets, doc.norm, self.field_keys,
-                                     readings_for, scaffold, balance)
+        assigned = assign_keys(spans, key_mass, allowed)
+        if facts.readings_for is not None:
+            assigned = recut_glued_runs(spans, assigned, predictions.begin, predictions.inside, key_mass,
+                                        predictions.offsets, doc.norm, self.field_keys, facts.readings_for, scaffold,
+                                        facts.balance)
         for span, key, key_probability in assigned:
             start, end = predictions.offsets[span.first][0], predictions.offsets[span.last - 1][1]
             cells.append(Cell(key=self.field_keys[key], start=start, end=end, raw=doc.norm[start:end],
                               confidence=span.value_probability * key_probability, by="model"))
         return sorted(cells, key=lambda cell: cell.start)
+
+    def _placed(self, predictions: TokenPredictions, where: Mapping[str, tuple[int, int]]) -> np.ndarray:
+        """The key mass with every key's mass set to 0 on the tokens outside the text its table lies in."""
+        starts = np.array([start for start, _ in predictions.offsets])
+        key_mass = predictions.key_mass.copy()
+        for index, key in enumerate(self.field_keys):
+            if key in where:
+                first, last = where[key]
+                key_mass[(starts < first) | (starts >= last), index] = 0.0
+        return key_mass
 
 
 class CellsOnce:
@@ -154,10 +163,9 @@ class CellsOnce:
     def __init__(self, labeller):
         self.labeller, self.cells = labeller, {}
 
-    def label(self, doc: Document, keys: Iterable[str] | None = None, readings_for: ReadingsFor | None = None,
-              balance: Balance | None = None) -> list[Cell]:
+    def label(self, doc: Document, facts: TableFacts = TableFacts()) -> list[Cell]:
         if doc.source not in self.cells:
-            self.cells[doc.source] = self.labeller.label(doc, keys, readings_for, balance)
+            self.cells[doc.source] = self.labeller.label(doc, facts)
         return [replace(cell) for cell in self.cells[doc.source]]
 
 

@@ -1,16 +1,17 @@
 """One report from document to record: labellers -> mapping -> reconciliation -> checks -> Report.
 
 ``system`` chooses the labeller: ``rules`` (the rule layer alone), ``model`` (the token-classification
-model's cells mapped by the rule layer's mapping, no rule fallback; the template's row sums only tell
-the model which cuts of a glued row add up) or ``hybrid`` (both, reconciled field by field by
-``nianbao.hybrid``).  The template is detected from the printed layout by the rule layer in every
-system.
+model's cells mapped by the rule layer's mapping, no rule fallback; the rule layer only tells the model
+where each table lies, how many cells a glued row has and which cuts of it add up) or ``hybrid`` (both,
+reconciled field by field by ``nianbao.hybrid``).  The template is detected from the printed layout by
+the rule layer in every system.
 """
 from __future__ import annotations
 
 from functools import lru_cache, partial
 from pathlib import Path
 
+from model.decoding import TableFacts
 from nianbao.confidence import apply_calibration, features_by_key
 from nianbao.hybrid import reconcile
 from nianbao.records import Cell, Report
@@ -19,7 +20,7 @@ from rules_fallback.checks import run_checks
 from rules_fallback.mapping import cells_to_fields
 from rules_fallback.meta import read_meta
 from rules_fallback.parser import RuleLabels, label_cells
-from rules_fallback.tables import sum_readings, summed_rows, table_balance
+from rules_fallback.tables import row_readings, row_specs, table_balance
 
 SYSTEMS = ("rules", "model", "hybrid")
 PARSER_VERSION = "0.1.0"
@@ -71,12 +72,14 @@ def parse_with_evidence(doc: Document, system: str, labeller=None) -> tuple[Repo
 
 
 def model_cells(doc: Document, rules: RuleLabels, labeller) -> list[Cell]:
-    """The model's cells of ``doc`` for the template the rule layer detected; a glued run whose cells break
-    the row's sums is re-cut by the model among the cuts that keep them, and where several do, the one
-    that keeps the table's columns is taken (``model.decoding.recut_by_sums``)."""
-    readings_for = partial(sum_readings, rows=summed_rows(rules.template, rules.collapsed))
-    balance = partial(table_balance, template=rules.template, collapsed=rules.collapsed)
-    return labeller.label(doc, rules.field_keys(), readings_for, balance)
+    """The model's cells of ``doc`` for the template the rule layer detected, each in the table of its
+    section where the rule layer found that table; a glued run that is not read as a whole printed row
+    whose sums hold is re-cut by the model among the cuts that are, and where several are, the one that
+    keeps the table's columns is taken (``model.decoding.recut_glued_runs``)."""
+    template, collapsed = rules.template, rules.collapsed
+    return labeller.label(doc, TableFacts(keys=rules.field_keys(), where=rules.key_regions(),
+                                          readings_for=partial(row_readings, rows=row_specs(template, collapsed)),
+                                          balance=partial(table_balance, template=template, collapsed=collapsed)))
 
 
 def parse_path(path: str | Path, system: str = "hybrid") -> Report:

@@ -36,6 +36,9 @@ class RuleLabels:
     # Sections whose heading is printed but no table under it ("本年度未发生行政复议…"), or that are not in the
     # text at all (neither heading nor row labels): their fields are null, whatever numbers the prose holds.
     tableless: list[str] = field(default_factory=list)
+    # Where each table section found lies: (start, end) in ``Document.norm``, from its heading (or its first
+    # row label) to the next heading.
+    regions: dict[str, tuple[int, int]] = field(default_factory=dict)
 
     def field_keys(self) -> tuple[str, ...]:
         """The keys of the detected template (with （六） as one row when collapsed): what the model may label."""
@@ -44,6 +47,11 @@ class RuleLabels:
     def tableless_keys(self) -> set[str]:
         """The keys of the sections that print no table."""
         return {key for section in self.tableless for key in section_keys(self.template, section, self.collapsed)}
+
+    def key_regions(self) -> dict[str, tuple[int, int]]:
+        """For each key of a section found, where its table lies: its cells are there and nowhere else."""
+        return {key: region for section, region in self.regions.items()
+                for key in section_keys(self.template, section, self.collapsed)}
 
 
 def _section_label(section: str) -> str:
@@ -65,7 +73,8 @@ def label_cells(doc: Document) -> RuleLabels:
     labels = find_labels(page)
     masked = mask_labels(page, labels)
     regions = find_regions(page, labels, template)
-    result = RuleLabels(template_name, collapsed)
+    result = RuleLabels(template_name, collapsed,
+                        regions={section: (region.start, region.end) for section, region in regions.items()})
     readings: dict[str, list[RowReading]] = {}
     for section, region in regions.items():
         rows = section_rows(template_name, section, collapsed)

@@ -59,9 +59,9 @@ def _row_totals(keys: list[str], rules: list[Equation]) -> dict[int, list[int]]:
 _GLUED_CELLS = re.compile(r"[+-]?\d[\d.,]*[^\d+-]*")
 
 
-class SummedRow(NamedTuple):
-    """A printed row with a sum rule: its keys in printed order, the rule as cell positions, which cells
-    may hold a decimal."""
+class PrintedRow(NamedTuple):
+    """A printed row: its keys in printed order, its sum rule as cell positions (none for the rows of
+    section 二), which cells may hold a decimal."""
 
     keys: tuple[str, ...]
     totals: dict[int, list[int]]
@@ -69,26 +69,22 @@ class SummedRow(NamedTuple):
 
 
 @lru_cache(maxsize=None)
-def summed_rows(template: str, collapsed: bool) -> tuple[SummedRow, ...]:
-    """The printed rows of ``template`` (``template.printed_rows``) that have a sum rule."""
+def row_specs(template: str, collapsed: bool) -> tuple[PrintedRow, ...]:
+    """The printed rows of ``template`` (``template.printed_rows``) with their sum rules."""
     rules = list(equations(template, collapsed))
-    rows = []
-    for keys in printed_rows(template, collapsed):
-        totals = _row_totals(list(keys), rules)
-        if totals:
-            rows.append(SummedRow(keys, totals, [field_spec(key).kind == "amount" for key in keys]))
-    return tuple(rows)
+    return tuple(PrintedRow(keys, _row_totals(list(keys), rules), [field_spec(key).kind == "amount" for key in keys])
+                 for keys in printed_rows(template, collapsed))
 
 
-def sum_readings(glued: str, model_keys: list[str],
-                 rows: tuple[SummedRow, ...]) -> list[tuple[tuple[str, ...], list[str]]]:
-    """Every reading of a glued run as a whole printed row that satisfies the row's sums: (the row's keys
-    in printed order, the run cut into one number per key), for the rows of ``rows`` (``summed_rows``)
-    that share the most keys with ``model_keys``.
+def row_readings(glued: str, model_keys: list[str],
+                 rows: tuple[PrintedRow, ...]) -> list[tuple[tuple[str, ...], list[str]]]:
+    """Every reading of a glued run as a whole printed row that keeps the row's sums, if it has any: (the
+    row's keys in printed order, the run cut into one number per key), for the rows of ``rows``
+    (``row_specs``) that share the most keys with ``model_keys``.
 
-    The model proposes cells for a glued run and which field each is; this is the arithmetic's part of
-    choosing where to cut it (``model.decoding.recut_by_sums``): which rows can be meant, and which cuts
-    add up.
+    The model proposes cells for a glued run and which field each is; this is the rule layer's part of
+    choosing where to cut it (``model.decoding.recut_glued_runs``): which rows can be meant, how many
+    cells they have, and which cuts add up.
     """
     tokens = _GLUED_CELLS.findall(glued)  # a unit ends a cell: "1583632项611项216项"
     if "".join(tokens) != glued:
@@ -106,7 +102,7 @@ def table_balance(raw_by_key: dict[str, str], keys: set[str], template: str, col
     """How well printed cells (raw text by field key) keep the table's equations that involve any of
     ``keys``: those that hold minus those broken; one with a cell missing or unreadable counts neither way.
 
-    All the cuts ``sum_readings`` gives a glued row keep the row's own sums; the column equations (new
+    All the cuts ``row_readings`` gives a glued row keep the row's own sums; the column equations (new
     + carried over = results + carried forward, results add up to 总计) tell them apart.
     """
     involved = {eq for key in keys for eq in _equations_of(template, collapsed).get(key, ())}

@@ -11,14 +11,14 @@ import torch
 from transformers import AutoTokenizer, BertConfig, BertForTokenClassification
 
 from model.encoding import encode_text, table_regions, window_bounds
-from model.decoding import (ValueSpan, assign_keys, no_leading_zeros, printed_values, recut_by_sums,
+from model.decoding import (TableFacts, ValueSpan, assign_keys, no_leading_zeros, printed_values, recut_glued_runs,
                             separated_numbers_whole, value_spans, whole_numbers)
 from model.inference import CellsOnce, Labeller
 from model.labels import label_groups, label_list
 from model.tokenizer import build_bpe_tokenizer, build_char_tokenizer
 from nianbao.schema import all_field_keys
 from nianbao.text import normalise
-from rules_fallback.tables import sum_readings, summed_rows
+from rules_fallback.tables import row_readings, row_specs
 from training.features import IGNORED, char_tags, example_document, example_features
 from training.train import train
 
@@ -213,10 +213,10 @@ def recut_110000011(begin_at_first_zero: float, balance=None) -> list[tuple[str,
     cells = [(span, key, 0.1) for span, key in zip([*spans[:7], spans[9]], keys)]
 
     def readings_for(glued, keys):
-        return sum_readings(glued, keys, summed_rows("2021", False))
+        return row_readings(glued, keys, row_specs("2021", False))
 
-    recut = recut_by_sums(spans, cells, begin, inside, key_mass, offsets, text, field_keys, readings_for,
-                          balance=balance)
+    recut = recut_glued_runs(spans, cells, begin, inside, key_mass, offsets, text, field_keys, readings_for,
+                             balance=balance)
     return sorted((s.first, text[s.first:s.last], field_keys[key]) for s, key, _ in recut)
 
 
@@ -255,9 +255,9 @@ def test_a_glued_run_takes_in_a_digit_the_model_left_out_and_leaves_out_the_next
     cells = [(span, field_keys.index(key), 0.1) for span, key in zip(spans, row)]
 
     def readings_for(glued, keys):
-        return sum_readings(glued, keys, summed_rows("2021", False))
+        return row_readings(glued, keys, row_specs("2021", False))
 
-    recut = recut_by_sums(spans, cells, begin, inside, key_mass, offsets, text, field_keys, readings_for)
+    recut = recut_glued_runs(spans, cells, begin, inside, key_mass, offsets, text, field_keys, readings_for)
     assert sorted((s.first, text[s.first:s.last], field_keys[key]) for s, key, _ in recut) == \
         [(i + 1, digit, key) for i, (digit, key) in enumerate(zip("0500207", row))]
 
@@ -281,12 +281,34 @@ def test_a_glued_run_may_start_at_a_digit_the_model_read_as_the_items_number():
     cells = [(span, field_keys.index(key), 0.1) for span, key in zip(spans, [*row[:5], row[6]])]
 
     def readings_for(glued, keys):
-        return sum_readings(glued, keys, summed_rows("2021", False))
+        return row_readings(glued, keys, row_specs("2021", False))
 
-    recut = recut_by_sums(spans, cells, begin, inside, key_mass, offsets, text, field_keys, readings_for,
-                          scaffold)
+    recut = recut_glued_runs(spans, cells, begin, inside, key_mass, offsets, text, field_keys, readings_for,
+                             scaffold)
     assert sorted((text[s.first:s.last], field_keys[key]) for s, key, _ in recut) == \
         sorted(zip(["62", "10", "1", "0", "2", "10", "85"], row))
+
+
+def test_a_glued_run_takes_in_signs_and_decimal_points_between_digits():
+    # "97+82179" = 97 | +82 | 179 (上一年项目数量 | 本年增/减 | 处理决定数量, no sum); the model keyed only
+    # "8", "2", "179": the run takes in the sign and the digits before it, and is cut as a whole row.
+    text = "许可97+82179其他"
+    offsets = [(i, i + 1) for i in range(len(text))]
+    field_keys = list(all_field_keys())
+    row = [key for key in field_keys if key.startswith("active.licensing.")]
+    begin = np.array([0, 0, 0.9, 0.1, 0.9, 0.4, 0.5, 0.6, 0.1, 0.1, 0, 0])
+    inside = np.array([0, 0, 0.1, 0.8, 0.1, 0.5, 0.45, 0.3, 0.8, 0.8, 0, 0])
+    key_mass = np.full((len(text), len(field_keys)), 1e-4)
+    key_mass[2:10, [field_keys.index(key) for key in row]] = 0.1
+    spans = [ValueSpan(5, 6, 0.6), ValueSpan(6, 7, 0.6), ValueSpan(7, 10, 0.6)]
+    cells = [(span, field_keys.index(key), 0.1) for span, key in zip(spans, row)]
+
+    def readings_for(glued, keys):
+        return row_readings(glued, keys, row_specs("2019", False))
+
+    recut = recut_glued_runs(spans, cells, begin, inside, key_mass, offsets, text, field_keys, readings_for)
+    assert sorted((text[s.first:s.last], field_keys[key]) for s, key, _ in recut) == \
+        sorted(zip(["97", "+82", "179"], row))
 
 
 def test_two_glued_runs_that_read_as_the_same_row_do_not_both_get_it():
@@ -309,8 +331,8 @@ def test_two_glued_runs_that_read_as_the_same_row_do_not_both_get_it():
     def readings_for(glued, keys):
         return [(tuple(row_a), ["0"] * 7), (tuple(row_b), ["0"] * 7)]
 
-    recut = recut_by_sums(spans, cells, begin, np.zeros(len(text)), key_mass, offsets, text, field_keys,
-                          readings_for)
+    recut = recut_glued_runs(spans, cells, begin, np.zeros(len(text)), key_mass, offsets, text, field_keys,
+                             readings_for)
     assert sorted((span.first, field_keys[key]) for span, key, _ in recut) == \
         [*zip(range(2, 9), row_a), *zip(range(11, 18), row_b)]
 
@@ -347,6 +369,19 @@ def test_trained_model_labels_value_cells_with_norm_offsets(trained):
     expected = {(s["key"], doc.norm[s["start"]:s["end"]]) for s in spans if s["kind"] == "value"}
     assert {(c.key, c.raw) for c in cells} == expected
     assert all(c.by == "model" and 0 < c.confidence <= 1 and doc.norm[c.start:c.end] == c.raw for c in cells)
+
+
+def test_a_cell_lies_in_its_tables_region_or_gets_no_key(trained):
+    # Told where each table lies (the rule layer's sections), a key is never given to a span elsewhere:
+    # with every key's region before the first cell, nothing is keyed; with the whole text, all is as before.
+    output, _ = trained
+    doc, _ = example_document(EXAMPLES[0])
+    labeller = Labeller.load(output)
+    cells = labeller.label(doc)
+    first = min(cell.start for cell in cells)
+    keys = labeller.field_keys
+    assert labeller.label(doc, TableFacts(where={key: (0, first) for key in keys})) == []
+    assert labeller.label(doc, TableFacts(where={key: (0, len(doc.norm)) for key in keys})) == cells
 
 
 def test_windowed_inference_matches_one_pass():
@@ -408,9 +443,9 @@ def test_cells_once_reads_a_document_once(trained):
         def __init__(self, labeller):
             self.labeller, self.calls = labeller, 0
 
-        def label(self, doc, keys=None, readings_for=None, balance=None):
+        def label(self, doc, facts=TableFacts()):
             self.calls += 1
-            return self.labeller.label(doc, keys, readings_for, balance)
+            return self.labeller.label(doc, facts)
 
     counting = Counting(Labeller.load(output))
     cached = CellsOnce(counting)

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from evaluate.scoring import same_value
+from model.decoding import TableFacts
 from nianbao.errors import InputError
 from nianbao.readers import KNOWN_SUFFIXES, read_document
 from nianbao.records import Cell
@@ -90,7 +91,7 @@ def _add_gold(loaded: Annotations, path: Path, gold: dict, text_dir, labeller) -
         loaded.notes.append(f"{path}: {error}; skipped")
         return
     alignment = align_gold(doc, gold["fields"], label_cells(doc).cells,
-                           labeller.label(doc, gold["fields"]) if labeller is not None else [])
+                           labeller.label(doc, TableFacts(keys=gold["fields"])) if labeller is not None else [])
     name = f"{path} ({doc.source})"
     if alignment.overruled:
         loaded.notes.append(f"{name}: the model also read {alignment.overruled} value(s) at other places; the rule "
