@@ -17,8 +17,9 @@ decoding here works in two steps:
    maximises the total score with every key used at most once (``scipy.optimize.linear_sum_assignment``),
    the Hungarian method.  A span may stay without a key when every free key is very unlikely for it.
 3. **Where a glued row adds up.**  A row whose cells touch (``申请数量318002142``) is re-cut, when the
-   model's cuts break the row's printed sum, at the cuts that keep it and that the model likes best
-   (``recut_glued_runs``; the rule layer lists the cuts, the model chooses).
+   model's cuts do not make a whole printed row or break its printed sum, at the cuts that do and that
+   the model likes best (``recut_glued_runs``; the rule layer lists the cuts, the model chooses, the
+   table's column equations weigh in where several fit).
 
 A cell's confidence is the product of how sure the model is that it is a value (its least sure token)
 and the probability of the key it was given.

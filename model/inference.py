@@ -146,10 +146,12 @@ class Labeller:
         """The key mass with every key's mass set to 0 on the tokens outside the text its table lies in."""
         starts = np.array([start for start, _ in predictions.offsets])
         key_mass = predictions.key_mass.copy()
+        by_region: dict[tuple[int, int], list[int]] = {}
         for index, key in enumerate(self.field_keys):
             if key in where:
-                first, last = where[key]
-                key_mass[(starts < first) | (starts >= last), index] = 0.0
+                by_region.setdefault(where[key], []).append(index)
+        for (first, last), indices in by_region.items():
+            key_mass[np.ix_((starts < first) | (starts >= last), indices)] = 0.0
         return key_mass
 
 

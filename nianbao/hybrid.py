@@ -37,8 +37,7 @@ def _same(a: Field, b: Field) -> bool:
 
 def _state(eq: Equation, fields: dict[str, Field]) -> int:
     """+1 the equation holds, -1 it is broken, 0 a cell is null (cannot tell)."""
-    holds = eq.holds({key: fields[key].value for key in eq.keys})
-    return 0 if holds is None else 1 if holds else -1
+    return eq.state({key: fields[key].value for key in eq.keys})
 
 
 def _owners(fields: dict[str, Field]) -> dict[int, str]:

@@ -40,7 +40,15 @@ class Equation:
     def holds(self, values: Mapping[str, float | None]) -> bool | None:
         """Whether the equation holds for ``values``; None when a cell is missing or null (cannot tell)."""
         sides = self.sides(values)
-        return None if sides is None else abs(sides[0] - sides[1]) < 1e-6
+        return None if sides is None else _balanced(*sides)
+
+    def state(self, values: Mapping[str, float | None]) -> int:
+        """+1 the equation holds for ``values``, -1 it is broken, 0 a cell is missing or null."""
+        return {True: 1, False: -1, None: 0}[self.holds(values)]
+
+
+def _balanced(lhs: float, rhs: float) -> bool:
+    return abs(lhs - rhs) < 1e-6
 
 
 def _rows_of(names, rows: list[str]) -> list[str]:
@@ -89,7 +97,7 @@ def run_checks(template: str, collapsed: bool, fields: dict[str, Field]) -> list
                                 f"not checked: {', '.join(missing)} null"))
             continue
         lhs, rhs = sides
-        ok = eq.holds(values)
+        ok = _balanced(lhs, rhs)
         message = "" if ok else (f"{eq.rule} broken at {eq.where}: {_describe(eq.lhs, fields)} = {lhs} "
                                  f"but {_describe(eq.rhs, fields)} = {rhs}")
         checks.append(Check(eq.rule, eq.where, ok, lhs, rhs, list(eq.keys), message))

@@ -107,7 +107,7 @@ def table_balance(raw_by_key: dict[str, str], keys: set[str], template: str, col
     """
     involved = {eq for key in keys for eq in _equations_of(template, collapsed).get(key, ())}
     values = {key: _printed_value(raw_by_key[key], key) for eq in involved for key in eq.keys if key in raw_by_key}
-    return sum({True: 1, False: -1, None: 0}[eq.holds(values)] for eq in involved)
+    return sum(eq.state(values) for eq in involved)
 
 
 @lru_cache(maxsize=65536)

@@ -196,28 +196,35 @@ def test_keys_are_assigned_once_by_the_best_total():
     assert assigned[0][2] == pytest.approx(0.4)
 
 
-def recut_110000011(begin_at_first_zero: float, balance=None) -> list[tuple[str, str]]:
-    """The run "110000011" of row requests.new re-cut: (printed cell, key) in order.  The model read a
-    cell on every digit (nine cells, a sum that fails) and hesitates over the second 1 (0.55 begin)."""
-    text = "数量110000011 5"
+def recut_row(text: str, template: str, row: list[str], leaning: slice, begin, inside, spans, keyed,
+              scaffold=None, balance=None) -> list[tuple[int, str, str]]:
+    """``recut_glued_runs`` on ``text`` read one character a token, the rule layer's readings of
+    ``template``: the model's ``spans``, ``keyed`` ((span, key) pairs) as it keyed them, the characters
+    ``leaning`` to the keys of ``row`` (no column in particular).  The cells after: (first, printed, key)."""
     offsets = [(i, i + 1) for i in range(len(text))]
     field_keys = list(all_field_keys())
-    row = [key for key in field_keys if key.startswith("requests.new.")]
-    keys = [field_keys.index(key) for key in [*row[:6], "requests.carried_over.natural", row[6]]]
-    begin = np.array([0, 0, 0.9, 0.55, begin_at_first_zero, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0, 0.9])
-    inside = np.array([0, 0, 0.1, 0.45, 1 - begin_at_first_zero, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0, 0.1])
     key_mass = np.full((len(text), len(field_keys)), 1e-4)
-    key_mass[2:11, keys[:6] + keys[7:]] = 0.1  # the run leans to the row "requests.new", no column in particular
-    spans = value_spans(begin, inside)
-    # Keys used once: the model keyed seven of the nine digits (one onto the next row) and the "5".
-    cells = [(span, key, 0.1) for span, key in zip([*spans[:7], spans[9]], keys)]
+    key_mass[leaning, [field_keys.index(key) for key in row]] = 0.1
+    cells = [(span, field_keys.index(key), 0.1) for span, key in keyed]
 
     def readings_for(glued, keys):
-        return row_readings(glued, keys, row_specs("2021", False))
+        return row_readings(glued, keys, row_specs(template, False))
 
     recut = recut_glued_runs(spans, cells, begin, inside, key_mass, offsets, text, field_keys, readings_for,
-                             balance=balance)
+                             scaffold, balance)
     return sorted((s.first, text[s.first:s.last], field_keys[key]) for s, key, _ in recut)
+
+
+def recut_110000011(begin_at_first_zero: float, balance=None) -> list[tuple[int, str, str]]:
+    """The run "110000011" of row requests.new re-cut: (first, printed cell, key) in order.  The model read
+    a cell on every digit (nine cells, a sum that fails) and hesitates over the second 1 (0.55 begin)."""
+    row = [key for key in all_field_keys() if key.startswith("requests.new.")]
+    begin = np.array([0, 0, 0.9, 0.55, begin_at_first_zero, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0, 0.9])
+    inside = np.array([0, 0, 0.1, 0.45, 1 - begin_at_first_zero, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0, 0.1])
+    spans = value_spans(begin, inside)
+    # Keys used once: the model keyed seven of the nine digits (one onto the next row) and the "5".
+    keyed = zip([*spans[:7], spans[9]], [*row[:6], "requests.carried_over.natural", row[6]])
+    return recut_row("数量110000011 5", "2021", row, slice(2, 11), begin, inside, spans, keyed, balance=balance)
 
 
 def test_a_glued_run_is_recut_where_the_row_sum_holds_as_the_model_likes_best():
@@ -243,23 +250,12 @@ def test_the_table_equations_choose_among_the_cuts_a_row_allows_unless_the_model
 def test_a_glued_run_takes_in_a_digit_the_model_left_out_and_leaves_out_the_next_items_number():
     # "0500207" = 0|5|0|0|2|0|7, then "2." numbers the next row.  The model read the first six digits and
     # the 2 as cells and left the 7 out: the run is widened over the 7 and cut before the 2.
-    text = "密05002072.其他"
-    offsets = [(i, i + 1) for i in range(len(text))]
-    field_keys = list(all_field_keys())
-    row = [key for key in field_keys if key.startswith("requests.denied_secret.")]
+    row = [key for key in all_field_keys() if key.startswith("requests.denied_secret.")]
     begin = np.array([0, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0.3, 0.6, 0, 0, 0])
     inside = np.array([0, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0, 0, 0])
-    key_mass = np.full((len(text), len(field_keys)), 1e-4)
-    key_mass[1:9, [field_keys.index(key) for key in row]] = 0.1
     spans = value_spans(begin, inside)  # the 7 is outside: 0.6 not a value
-    cells = [(span, field_keys.index(key), 0.1) for span, key in zip(spans, row)]
-
-    def readings_for(glued, keys):
-        return row_readings(glued, keys, row_specs("2021", False))
-
-    recut = recut_glued_runs(spans, cells, begin, inside, key_mass, offsets, text, field_keys, readings_for)
-    assert sorted((s.first, text[s.first:s.last], field_keys[key]) for s, key, _ in recut) == \
-        [(i + 1, digit, key) for i, (digit, key) in enumerate(zip("0500207", row))]
+    recut = recut_row("密05002072.其他", "2021", row, slice(1, 9), begin, inside, spans, zip(spans, row))
+    assert recut == [(i + 1, digit, key) for i, (digit, key) in enumerate(zip("0500207", row))]
 
 
 def test_a_glued_run_may_start_at_a_digit_the_model_read_as_the_items_number():
@@ -267,48 +263,26 @@ def test_a_glued_run_may_start_at_a_digit_the_model_read_as_the_items_number():
     # part of the item number "2." (scaffolding) and keyed the run from the "1" on, a reading that does
     # not add up; no cut of the digits from the "1" on adds up either.  From the first digit after the
     # label, three cuts add up, and the model's begin mass picks the printed one.
-    text = "2.请621010210853.要"
-    offsets = [(i, i + 1) for i in range(len(text))]
-    field_keys = list(all_field_keys())
-    row = [key for key in field_keys if key.startswith("requests.rejected_repeat.")]
+    row = [key for key in all_field_keys() if key.startswith("requests.rejected_repeat.")]
     begin = np.array([0.2, 0, 0, 0.3, 0.1, 0.9, 0.1, 0.9, 0.9, 0.9, 0.9, 0.1, 0.9, 0.1, 0.5, 0, 0])
     inside = np.array([0, 0, 0, 0.6, 0.4, 0.1, 0.9, 0.1, 0.1, 0.1, 0.1, 0.9, 0.1, 0.9, 0.1, 0, 0])
-    scaffold = np.zeros(len(text), dtype=bool)
+    scaffold = np.zeros(len(begin), dtype=bool)
     scaffold[[0, 4, 14]] = True
-    key_mass = np.full((len(text), len(field_keys)), 1e-4)
-    key_mass[3:14, [field_keys.index(key) for key in row]] = 0.1
     spans = [ValueSpan(a, b, 0.9) for a, b in [(5, 7), (7, 8), (8, 9), (9, 10), (10, 12), (12, 14)]]
-    cells = [(span, field_keys.index(key), 0.1) for span, key in zip(spans, [*row[:5], row[6]])]
-
-    def readings_for(glued, keys):
-        return row_readings(glued, keys, row_specs("2021", False))
-
-    recut = recut_glued_runs(spans, cells, begin, inside, key_mass, offsets, text, field_keys, readings_for,
-                             scaffold)
-    assert sorted((text[s.first:s.last], field_keys[key]) for s, key, _ in recut) == \
-        sorted(zip(["62", "10", "1", "0", "2", "10", "85"], row))
+    recut = recut_row("2.请621010210853.要", "2021", row, slice(3, 14), begin, inside, spans,
+                      zip(spans, [*row[:5], row[6]]), scaffold)
+    assert sorted((raw, key) for _, raw, key in recut) == sorted(zip(["62", "10", "1", "0", "2", "10", "85"], row))
 
 
 def test_a_glued_run_takes_in_signs_and_decimal_points_between_digits():
     # "97+82179" = 97 | +82 | 179 (上一年项目数量 | 本年增/减 | 处理决定数量, no sum); the model keyed only
     # "8", "2", "179": the run takes in the sign and the digits before it, and is cut as a whole row.
-    text = "许可97+82179其他"
-    offsets = [(i, i + 1) for i in range(len(text))]
-    field_keys = list(all_field_keys())
-    row = [key for key in field_keys if key.startswith("active.licensing.")]
+    row = [key for key in all_field_keys() if key.startswith("active.licensing.")]
     begin = np.array([0, 0, 0.9, 0.1, 0.9, 0.4, 0.5, 0.6, 0.1, 0.1, 0, 0])
     inside = np.array([0, 0, 0.1, 0.8, 0.1, 0.5, 0.45, 0.3, 0.8, 0.8, 0, 0])
-    key_mass = np.full((len(text), len(field_keys)), 1e-4)
-    key_mass[2:10, [field_keys.index(key) for key in row]] = 0.1
     spans = [ValueSpan(5, 6, 0.6), ValueSpan(6, 7, 0.6), ValueSpan(7, 10, 0.6)]
-    cells = [(span, field_keys.index(key), 0.1) for span, key in zip(spans, row)]
-
-    def readings_for(glued, keys):
-        return row_readings(glued, keys, row_specs("2019", False))
-
-    recut = recut_glued_runs(spans, cells, begin, inside, key_mass, offsets, text, field_keys, readings_for)
-    assert sorted((text[s.first:s.last], field_keys[key]) for s, key, _ in recut) == \
-        sorted(zip(["97", "+82", "179"], row))
+    recut = recut_row("许可97+82179其他", "2019", row, slice(2, 10), begin, inside, spans, zip(spans, row))
+    assert sorted((raw, key) for _, raw, key in recut) == sorted(zip(["97", "+82", "179"], row))
 
 
 def test_two_glued_runs_that_read_as_the_same_row_do_not_both_get_it():
