@@ -82,6 +82,7 @@ class ReportScore:
     gold_meta: dict
     predicted_meta: dict
     note: str | None = None  # e.g. why the parser produced nothing for this input
+    ambiguous: Tally = field(default_factory=Tally)  # the fields the text alone does not determine, scored apart
 
     @property
     def exact(self) -> bool:
@@ -98,6 +99,7 @@ class Summary:
     exact: Tally
     meta: dict[str, Tally]
     sections: dict[str, Tally]
+    ambiguous: Tally = field(default_factory=Tally)
 
 
 @dataclass
@@ -123,6 +125,8 @@ class Pair:
     text: str | None = None  # the reader's text, which predicted start/end index
     group: str | None = None  # e.g. the layout style the report was generated with
     note: str | None = None
+    # Fields the text alone does not determine (a gold folder's AMBIGUOUS.txt): scored apart, in no other figure.
+    ambiguous: frozenset[str] = frozenset()
 
 
 def _is_number(value) -> bool:
@@ -172,13 +176,16 @@ def score_report(pair: Pair) -> ReportScore:
     predicted_meta = dict(predicted.get("meta") or {}, template=predicted.get("template"))
     gold_meta = dict(pair.gold.get("meta") or {}, template=pair.gold.get("template"))
 
-    fields, nonzero = Tally(), Tally()
+    fields, nonzero, ambiguous = Tally(), Tally(), Tally()
     sections = {section: Tally() for section in SECTIONS}
     mismatches = []
     for key, gold_value in pair.gold["fields"].items():
         cell = predicted_fields.get(key)
         value = cell.get("value") if cell else None
         ok = cell is not None and same_value(gold_value, value)
+        if key in pair.ambiguous:
+            ambiguous.add(ok)
+            continue
         fields.add(ok)
         sections[field_spec(key).section].add(ok)
         if gold_value is not None and gold_value != 0:
@@ -189,7 +196,7 @@ def score_report(pair: Pair) -> ReportScore:
                                        context=_context(pair.text, cell.get("start"), cell.get("end"))))
     meta = {key: _same_meta(key, gold_meta.get(key), predicted_meta.get(key)) for key in REPORTED_META_KEYS}
     return ReportScore(pair.stem, pair.group, fields, nonzero, sections, meta, mismatches,
-                       gold_meta, predicted_meta, pair.note)
+                       gold_meta, predicted_meta, pair.note, ambiguous)
 
 
 def summarise(scores: list[ReportScore]) -> Summary:
@@ -199,6 +206,7 @@ def summarise(scores: list[ReportScore]) -> Summary:
     for score in scores:
         summary.fields += score.fields
         summary.nonzero += score.nonzero
+        summary.ambiguous += score.ambiguous
         summary.exact.add(score.exact)
         for key, ok in score.meta.items():
             summary.meta[key].add(ok)
