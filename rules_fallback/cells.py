@@ -36,6 +36,9 @@ _BORDER = re.compile(r"[-=+:─━═┄┈┼├┤┌┐└┘┬┴╋┣┫�
 # A table rule pandoc draws under a header or a table: dash runs, one per column, some of them two
 # dashes wide ("  ------------ -- -- --------"); its "--" is a border, not an empty cell.
 _RULE_LINE = re.compile(r"[ \t]*-{2,}(?:[ \t]+-{2,})*[ \t]*")
+# No count is printed with a leading zero, so "00" or "0000000" is cells run together, even where spaces
+# separate other cells of the row: "结转下年度继续办理 0 0 00 00 0" is seven cells.
+_RUN_TOGETHER = re.compile(r"[+-]?0\d")
 
 
 @lru_cache(maxsize=1)
@@ -152,5 +155,7 @@ def read_gap(norm: str, masked: str, start: int, end: int) -> GapCells:
         return GapCells([], False)
     values = [s for s in cells if s.kind == "value"]
     glued = not piped and bool(values) and (not norm[values[0].spans[0][0] - 1].isspace()
-                                            or values[-1].spans[-1][1] == end)
+                                            or values[-1].spans[-1][1] == end
+                                            or any(_RUN_TOGETHER.match(norm, start) for slot in values
+                                                   for start, _ in slot.spans))
     return GapCells(cells, glued)
