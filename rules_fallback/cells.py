@@ -69,6 +69,9 @@ class GapCells:
 
     slots: list[Slot]
     glued: bool
+    # Where text ended the row, if text with cells after it follows before the next label: a row whose
+    # label the matcher did not know ("2.其他法律行政止公开", a misprint) or that a converter dropped.
+    rest: int | None = None
 
 
 def _on_rule_line(norm: str, position: int) -> bool:
@@ -144,9 +147,11 @@ def read_gap(norm: str, masked: str, start: int, end: int) -> GapCells:
             continue
         slots.extend(found)
     cells: list[Slot] = []
+    rest = None
     for slot in slots:
         if slot.kind == "text":
             if any(s.kind in ("value", "empty") for s in cells):
+                rest = slot.spans[0][0]
                 break
             cells.clear()  # blanks before the label's leftover text belong to the label
             continue
@@ -158,4 +163,4 @@ def read_gap(norm: str, masked: str, start: int, end: int) -> GapCells:
                                             or values[-1].spans[-1][1] == end
                                             or any(_RUN_TOGETHER.match(norm, start) for slot in values
                                                    for start, _ in slot.spans))
-    return GapCells(cells, glued)
+    return GapCells(cells, glued, rest)

@@ -146,6 +146,8 @@ def find_labels(norm: str) -> list[Label]:
         number, text = match["number"], match["label"]
         # "3.其他" is a row of its own (其他 alone is a column): the item number is part of that label.
         meanings = strings.get(_ITEM_DOT.sub(".", number or "") + text) or strings[text]
+        if number and number[0].isdigit() and all(kind == "column" for kind, _ in meanings):
+            continue  # a column header is never numbered: "2.其他法律行政止公开" is a misprinted row label
         labels.append(Label(start, end, number, meanings))
     return labels
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import takewhile
 from typing import NamedTuple
 
 from nianbao.records import Cell
@@ -26,7 +27,7 @@ from rules_fallback.values import normalise_value
 
 # How sure the rule layer is of a cell, by how it was read: the mapping keeps the surer of two claims.
 CONFIDENCE = {"printed": 1.0, "split": 0.95, "split_by_row_rule": 0.9, "split_by_table_rules": 0.85,
-              "split_unchecked": 0.75, "fewer_cells": 0.7}
+              "by_row_order": 0.8, "split_unchecked": 0.75, "fewer_cells": 0.7}
 
 
 @dataclass
@@ -320,18 +321,63 @@ def read_labelled_rows(norm: str, masked: str, region: Region, template: Templat
     for block in template.block_of_section(region.section):
         if block.collapsed_into:
             blocks[block.collapsed_into] = block
+    labelled = {row for label in region.labels if (row := label.means("row", rows))}
     readings, seen_row = [], False
     for index, label in enumerate(region.labels):
         row = label.means("row", rows)
         if row is None or (label.means("column") and not seen_row):
             continue
         seen_row = True
-        block = blocks[row]
-        keys = [template.field_key(region.section, row, column) for column in block.columns]
-        gap = read_gap(norm, masked, label.start, _row_end(region.labels, index, rows, region.end))
-        readings.append(read_row(norm, gap, f"{template.prefixes[region.section] or region.section}.{row}",
-                                 keys, rules))
+        end = _row_end(region.labels, index, rows, region.end)
+        gap = read_gap(norm, masked, label.start, end)
+        unlabelled = [r for r in _unlabelled_rows_after(row, rows, labelled) if blocks[r] is blocks[row]]
+        width = len(blocks[row].columns)
+        # Two rows' cells under one label: the converter dropped the second row's label.
+        chunks = _whole_rows(gap, width, 1 + len(unlabelled))
+        readings.append(_read_template_row(norm, chunks[0], template, region.section, row, blocks[row], rules))
+        # Rows the text prints after this one without a label the matcher knows: the template's next rows
+        # that no label names, in their order, as long as the text holds another run of cells for each.
+        for position, unlabelled_row in enumerate(unlabelled, 1):
+            if position < len(chunks):
+                gap = chunks[position]
+            elif gap.rest is not None:
+                gap = read_gap(norm, masked, gap.rest, end)
+            else:
+                break
+            if not gap.slots:
+                break
+            reading = _read_template_row(norm, gap, template, region.section, unlabelled_row, blocks[row], rules)
+            for cell in (c for candidate in reading.candidates for c in candidate if c is not None):
+                cell.confidence = min(cell.confidence, CONFIDENCE["by_row_order"])
+            reading.notes.append(f"{reading.name}: no label of this row was recognised; the cells after the "
+                                 f"row before it read as this row, the next in the template")
+            readings.append(reading)
     return readings
+
+
+def _whole_rows(gap: GapCells, width: int, most: int) -> list[GapCells]:
+    """The gap's cells as whole rows of ``width`` when it printed two to ``most`` rows of them, else the gap."""
+    slots = gap.slots
+    while slots and slots[0].kind == "blank":  # the label's own pipe cells: "(三)不予公开 | 1.属于国家秘密 | 0 …"
+        slots = slots[1:]
+    count = len(slots)
+    if most < 2 or count <= width or count % width or count // width > most or gap.glued \
+            or any(len(slot.spans) != 1 for slot in slots):
+        return [gap]
+    return [GapCells(slots[i:i + width], False, gap.rest if i + width == count else None)
+            for i in range(0, count, width)]
+
+
+def _read_template_row(norm: str, gap: GapCells, template: Template, section: str, row: str, block,
+                       rules: list[Equation]) -> RowReading:
+    keys = [template.field_key(section, row, column) for column in block.columns]
+    return read_row(norm, gap, f"{template.prefixes[section] or section}.{row}", keys, rules)
+
+
+def _unlabelled_rows_after(row: str, rows: tuple[str, ...], labelled: set[str]) -> list[str]:
+    """The rows that follow ``row`` in the template up to the next one a label in the text names."""
+    following = rows[rows.index(row) + 1:]
+    return list(takewhile(lambda r: r not in labelled, following))
 
 
 def read_review_rows(norm: str, masked: str, region: Region, template: Template, rows: tuple[str, ...],

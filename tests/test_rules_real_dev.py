@@ -64,3 +64,31 @@ def test_zeros_run_together_in_a_spaced_row_are_cut_one_digit_a_cell():
                                                     f"四、结转下年度继续办理 {printed} ")
         values, _ = rule_values(text)
         assert row(values, "carry_forward") == [0] * 7, printed
+
+
+# Section 三 of 淮安市洪泽区人民政府2024年政府信息公开工作年度报告 as pdfplumber reads the PDF (hongze-2024).
+HONGZE_HEADER = ("三、收到和处理政府信息公开申请情况\n(本列数据的勾稽关系为:第一项加第二项之和,等于第三项加第四项之和) | 申请人情况\n"
+                 "自然人 | 法人或其他组织 | 总计\n商业企业 | 科研机构 | 社会公益组织 | 法律服务机构 | 其他\n"
+                 "一、本年新收政府信息公开申请数量 | 95 | 0 | 0 | 0 | 0 | 0 | 95\n"
+                 "二、上年结转政府信息公开申请数量 | 0 | 0 | 0 | 0 | 0 | 0 | 0\n"
+                 "三、本年度办理结果 | (一)予以公开 | 50 | 0 | 0 | 0 | 0 | 0 | 50\n")
+HONGZE_DENIED = ("(三)不予公开 | 1.属于国家秘密 | 0 | 0 | 0 | 0 | 0 | 0 | 0\n"
+                 "2.其他法律行政止公开 | 2 | 0 | 0 | 0 | 0 | 0 | 2\n"
+                 "3.危及“三安全一稳定” | 1 | 0 | 0 | 0 | 0 | 0 | 1\n"
+                 "4.保护第三方合法权益 | 0 | 0 | 0 | 0 | 0 | 0 | 0\n")
+
+
+def test_a_misprinted_row_label_between_two_known_rows_is_the_template_row_between_them():
+    # The report prints "2.其他法律行政止公开" (法规禁 left out); its 其他 is not the column header 其他.
+    values, warnings = rule_values(HONGZE_HEADER + HONGZE_DENIED)
+    assert row(values, "denied_secret") == [0] * 7
+    assert row(values, "denied_law") == [2, 0, 0, 0, 0, 0, 2]
+    assert row(values, "denied_safety") == [1, 0, 0, 0, 0, 0, 1]
+    assert any("requests.denied_law: no label of this row was recognised" in w for w in warnings)
+
+
+def test_a_row_whose_label_the_converter_dropped_is_placed_by_the_template_order():
+    dropped = HONGZE_DENIED.replace("2.其他法律行政止公开 | ", "")
+    values, _ = rule_values(HONGZE_HEADER + dropped)
+    assert row(values, "denied_law") == [2, 0, 0, 0, 0, 0, 2]
+    assert row(values, "denied_safety") == [1, 0, 0, 0, 0, 0, 1]
