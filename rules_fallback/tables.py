@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import takewhile
+from itertools import product, takewhile
 from typing import NamedTuple
 
 from nianbao.records import Cell
@@ -27,7 +27,7 @@ from rules_fallback.values import normalise_value
 
 # How sure the rule layer is of a cell, by how it was read: the mapping keeps the surer of two claims.
 CONFIDENCE = {"printed": 1.0, "split": 0.95, "split_by_row_rule": 0.9, "split_by_table_rules": 0.85,
-              "by_row_order": 0.8, "split_unchecked": 0.75, "fewer_cells": 0.7}
+              "by_row_order": 0.8, "split_by_narrative": 0.8, "split_unchecked": 0.75, "fewer_cells": 0.7}
 
 
 @dataclass
@@ -181,6 +181,9 @@ def _split_glued(norm: str, reading: RowReading, spans: list[tuple[int, int]], r
     elif not splits.exhaustive or (not totals and len(splits.splits) > 1):
         reading.notes.append(f"{reading.name}: glued digits {glued!r} can be cut into {len(keys)} cells "
                              f"in several ways; row left out")
+        every = split_glued_digits(tokens, len(keys), decimal_ok)
+        if every.exhaustive:  # kept for what else can tell them apart (``narrative.settle_by_narrative``)
+            reading.candidates = [_cells_of_split(norm, keys, spans, tokens, parts, "split") for parts in every.splits]
     elif not splits.splits:
         reading.notes.append(f"{reading.name}: glued digits {glued!r} cannot be cut into {len(keys)} cells "
                              f"that fit the row's sum; row left out")
@@ -262,7 +265,7 @@ def resolve_with_table_rules(readings: list[RowReading], rules: list[Equation]) 
         if cells is None:
             return None
         cell = cells[reading.keys.index(key)]
-        return _value(cell) if cell is not None else None
+        return cell_value(cell) if cell is not None else None
 
     changed = True
     while changed:
@@ -282,7 +285,7 @@ def resolve_with_table_rules(readings: list[RowReading], rules: list[Equation]) 
                 changed = True
                 continue
             position = reading.keys.index(key)
-            kept = [c for c in reading.candidates if c[position] is not None and _value(c[position]) == value]
+            kept = [c for c in reading.candidates if c[position] is not None and cell_value(c[position]) == value]
             if kept and len(kept) < len(reading.candidates):
                 reading.candidates = kept
                 if len(kept) == 1:
@@ -290,9 +293,48 @@ def resolve_with_table_rules(readings: list[RowReading], rules: list[Equation]) 
                         if cell is not None:
                             cell.confidence = CONFIDENCE["split_by_table_rules"]
                 changed = True
+    _choose_jointly([r for r in readings if len(r.candidates) > 1], rules, known)
 
 
-def _value(cell: Cell) -> float | None:
+# The most ways of reading several ambiguous rows together that are tried against the equations.
+_MAX_JOINT_READINGS = 4096
+
+
+def _choose_jointly(ambiguous: list[RowReading], rules: list[Equation], known) -> None:
+    """Rows still ambiguous after one-at-a-time narrowing may share a column equation, so neither is
+    settled alone: in pingtan-2021 （一）予以公开 '270020130' and 1.本机关不掌握 '220000325' each cut two ways
+    that keep their row sums, and only one pair of cuts keeps every column balance.  Every combination of
+    their cuts is tried; the one that keeps the most equations (minus those it breaks) is taken when it is
+    the only best and breaks none.
+    """
+    ways = 1
+    for reading in ambiguous:
+        ways *= len(reading.candidates)
+    if len(ambiguous) < 2 or ways > _MAX_JOINT_READINGS:
+        return
+    keys = {key for reading in ambiguous for key in reading.keys}
+    involved = [eq for eq in rules if keys.intersection(eq.keys)]
+    fixed = {key: known(key) for eq in involved for key in eq.keys if key not in keys}
+    scored = []
+    for combination in product(*(reading.candidates for reading in ambiguous)):
+        values = dict(fixed)
+        for reading, cells in zip(ambiguous, combination):
+            values.update((key, None if cell is None else cell_value(cell)) for key, cell in zip(reading.keys, cells))
+        states = [eq.state(values) for eq in involved]
+        scored.append((sum(states), -1 in states, combination))
+    best = max(score for score, _, _ in scored)
+    winners = [(broken, combination) for score, broken, combination in scored if score == best]
+    if len(winners) != 1 or winners[0][0]:
+        return
+    for reading, cells in zip(ambiguous, winners[0][1]):
+        reading.candidates = [cells]
+        for cell in cells:
+            if cell is not None:
+                cell.confidence = CONFIDENCE["split_by_table_rules"]
+
+
+def cell_value(cell: Cell) -> float | None:
+    """The value of a cell the rule layer read (None when its text is no value)."""
     return _printed_value(cell.raw, cell.key)
 
 

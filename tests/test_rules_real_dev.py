@@ -92,3 +92,62 @@ def test_a_row_whose_label_the_converter_dropped_is_placed_by_the_template_order
     values, _ = rule_values(HONGZE_HEADER + dropped)
     assert row(values, "denied_law") == [2, 0, 0, 0, 0, 0, 2]
     assert row(values, "denied_safety") == [1, 0, 0, 0, 0, 0, 1]
+
+
+# Section 三 of 平潭综合实验区2021年度政府信息公开工作年度报告 as the crawled page prints it (pingtan-2021).
+PINGTAN_2021 = ("三、收到和处理政府信息公开申请情况（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）申请人情况"
+                "自然人法人或其他组织总计 商业企业科研机构社会公益组织法律服务机构其他一、本年新收政府信息公开申请数量640020470"
+                "二、上年结转政府信息公开申请数量0000000三、本年度办理结果（一）予以公开270020130（二）部分公开（区分处理的，"
+                "只计这一情形，不计其他情形）500000 5（三）不予公开1.属于国家秘密00000002.其他法律行政法规禁止公开0000000"
+                "3.危及“三安全一稳定”00000004.保护第三方合法权益00000005.属于三类内部事务信息10000016.属于四类过程性信息0000000"
+                "7.属于行政执法案卷60000068.属于行政查询事项1000001（四）无法提供1.本机关不掌握相关政府信息220000325"
+                "2.没有现成信息需要另行制作00000003.补正后申请内容仍不明确0000000（五）不予处理1.信访举报投诉类申请0000000"
+                "2.重复申请00000003.要求提供公开出版物00000004.无正当理由大量反复申请0000000"
+                "5.要求行政机关确认或重新出具已获取信息0000000（六）其他处理1.申请人无正当理由逾期不补正、行政机关不再处理其政府"
+                "信息公开申请00000002.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请00000003.其他1000001"
+                "（七）总计630020469四、结转下年度继续办理1000001 四、政府信息公开行政复议、行政诉讼情况")
+
+
+def test_two_glued_rows_that_each_cut_two_ways_are_settled_together_by_the_column_sums():
+    # '270020130' is 2|7|0|0|20|1|30 or 27|0|0|2|0|1|30, '220000325' 2|20|0|0|0|3|25 or 22|0|0|0|0|3|25: each
+    # keeps its row sum, and only one pair keeps every column of the table.
+    values, warnings = rule_values(PINGTAN_2021)
+    assert row(values, "granted") == [27, 0, 0, 2, 0, 1, 30]
+    assert row(values, "unable_not_held") == [22, 0, 0, 0, 0, 3, 25]
+    assert not [w for w in warnings if "ways" in w]
+
+
+# Section 二 of the 河北省教育厅 report for 2021 as the crawled text prints it (hebei-edu-2021), and its prose.
+HEBEI_EDU_2021 = ("一、总体情况（一）加大政策公开力度。动态清理规范性文件，对现有206件规范性文件实施了7次清理，保留部门规范性文件"
+                  "181件，废止25件，清理结果已按规定向省司法厅备案。（二）依申请公开。全年收到公民、法人和其他组织政府信息公开申请"
+                  "共37件。二、主动公开政府信息情况第二十条第（一）项信息内容本年制发件数本年废止件数现行有效件数规章000"
+                  "行政规范性文件725181第二十条第（五）项信息内容本年处理决定数量行政许可5658第二十条第（六）项信息内容"
+                  "本年处理决定数量行政处罚19行政强制0第二十条第（八）项信息内容本年收费金额（单位：万元）行政事业性收费1163.54"
+                  "三、收到和处理政府信息公开申请情况")
+
+
+def test_the_prose_settles_a_glued_row_its_table_leaves_open():
+    values, warnings = rule_values(HEBEI_EDU_2021)
+    assert [values[f"active.normative.{c}"] for c in ("issued", "repealed", "in_force")] == [7, 25, 181]
+    assert any("cut as the text says" in w for w in warnings)
+    # Without the prose the run cuts several ways and is left out, not guessed.
+    values, _ = rule_values(HEBEI_EDU_2021.replace("保留部门规范性文件181件，废止25件", ""))
+    assert values["active.normative.in_force"] is None
+
+
+def test_the_prose_is_checked_against_the_table_and_never_replaces_a_cell():
+    from nianbao.pipeline import parse_document
+
+    text = HUAIAN_HEADER.replace("三、收到和处理", "2024 年，区政府办代表区政府受理政府\n信息公开申请 17 件。\n三、收到和处理")
+    report = parse_document(normalise("report.txt", text + HUAIAN_OTHER), "rules")
+    assert report.fields["requests.new.total"].value == 3119
+    check = next(c for c in report.checks if c.rule == "text_vs_table")
+    assert (check.ok, check.lhs, check.rhs, check.keys) == (False, 17, 3119, ["requests.new.total"])
+    assert "“受理政府信息公开申请 17 件”" in check.message and "the table prints 3119" in check.message
+
+
+def test_carriage_returns_alone_end_lines():
+    # Hebei's crawled text ends its lines with a bare CR: one cell a line, not "规范性文件161616" glued.
+    text = HEBEI_EDU_2021.replace("行政规范性文件725181", "行政规范性文件\r\r\r7\r\r\r25\r\r\r181\r\r\r\r\r")
+    values, _ = rule_values(text.replace("保留部门规范性文件181件，废止25件", ""))
+    assert [values[f"active.normative.{c}"] for c in ("issued", "repealed", "in_force")] == [7, 25, 181]
