@@ -18,7 +18,8 @@ from rules_fallback.labels import find_labels, mask_labels
 from rules_fallback.narrative import Statement, read_statements, settle_by_narrative
 from rules_fallback.pages import blank_page_furniture
 from rules_fallback.sections import Region, find_regions
-from rules_fallback.tables import RowReading, read_labelled_rows, read_review_rows, resolve_with_table_rules
+from rules_fallback.tables import (RowReading, read_labelled_rows, read_review_rows, resolve_with_table_rules,
+                                   table_layout)
 from rules_fallback.template import detect_template, section_keys, section_rows, template_keys
 
 _SENTENCE = re.compile(r"[^。\n]*[。\n]?")
@@ -79,12 +80,15 @@ def label_cells(doc: Document) -> RuleLabels:
     result = RuleLabels(template_name, collapsed,
                         regions={section: (region.start, region.end) for section, region in regions.items()})
     readings: dict[str, list[RowReading]] = {}
+    # Section 四 has one row, so the spacing of a table printed one cell a line is taken from section 三.
+    layout = (table_layout(norm, masked, regions["requests"], template, section_rows(template_name, "requests", collapsed))
+              if "requests" in regions else None)
     for section, region in regions.items():
         rows = section_rows(template_name, section, collapsed)
         if section == "review":
             keys = list(section_keys(template_name, section, collapsed))
             readings[section] = read_review_rows(norm, masked, region, template, rows, keys,
-                                                 f"section {_section_label(section)}", rules)
+                                                 f"section {_section_label(section)}", rules, layout)
         else:
             readings[section] = read_labelled_rows(norm, masked, region, template, rows, rules)
     resolve_with_table_rules(readings.get("requests", []), rules)

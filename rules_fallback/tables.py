@@ -17,7 +17,8 @@ from typing import NamedTuple
 
 from nianbao.records import Cell
 from nianbao.schema import Template, field_spec
-from rules_fallback.cells import GapCells, read_gap
+from rules_fallback.blanks import LineLayout, PrintedRowSpans, line_layout, place
+from rules_fallback.cells import GapCells, Slot, read_gap
 from rules_fallback.checks import Equation, equations
 from rules_fallback.glued import split_glued_digits
 from rules_fallback.labels import Label
@@ -27,7 +28,7 @@ from rules_fallback.values import normalise_value
 
 # How sure the rule layer is of a cell, by how it was read: the mapping keeps the surer of two claims.
 CONFIDENCE = {"printed": 1.0, "split": 0.95, "split_by_row_rule": 0.9, "split_by_table_rules": 0.85,
-              "by_row_order": 0.8, "split_by_narrative": 0.8, "split_unchecked": 0.75, "fewer_cells": 0.7}
+              "placed_by_spacing": 0.9, "by_row_order": 0.8, "split_by_narrative": 0.8, "split_unchecked": 0.75, "fewer_cells": 0.7}
 
 
 @dataclass
@@ -351,37 +352,90 @@ def _row_end(labels: list[Label], index: int, rows: tuple[str, ...], end: int) -
     return end
 
 
-def read_labelled_rows(norm: str, masked: str, region: Region, template: Template, rows: tuple[str, ...],
-                       rules: list[Equation]) -> list[RowReading]:
-    """Rows of section 二 or 三: each row label in the region, then its cells up to the next label.
+def _row_gaps(norm: str, masked: str, region: Region, rows: tuple[str, ...]) -> list[tuple[Label, str, int, GapCells]]:
+    """(label, row, where its cells end, the cells after it) for every row label of a table, in text order.
 
-    A label that is both a column and a row ("总计") is a row once a row label has been seen: the
-    column header comes first.  ``masked`` is ``norm`` with the labels blanked out (``labels.mask_labels``):
-    a row's cells may lie inside its wrapped label.
+    A label that is both a column and a row ("总计") is a row once a row label has been seen: the column
+    header comes first.
     """
-    blocks = {row: block for block in template.block_of_section(region.section) for row in block.rows}
-    for block in template.block_of_section(region.section):
-        if block.collapsed_into:
-            blocks[block.collapsed_into] = block
-    labelled = {row for label in region.labels if (row := label.means("row", rows))}
-    readings, seen_row = [], False
+    found, seen_row = [], False
     for index, label in enumerate(region.labels):
         row = label.means("row", rows)
         if row is None or (label.means("column") and not seen_row):
             continue
         seen_row = True
         end = _row_end(region.labels, index, rows, region.end)
-        gap = read_gap(norm, masked, label.start, end)
+        found.append((label, row, end, read_gap(norm, masked, label.start, end)))
+    return found
+
+
+def _spans_of(gap: GapCells) -> list[tuple[int, int]] | None:
+    """The spans of a row's cells when each is one printed value or empty mark (no pipes, nothing glued)."""
+    if gap.glued or any(slot.kind == "blank" or len(slot.spans) != 1 for slot in gap.slots):
+        return None
+    return [slot.spans[0] for slot in gap.slots]
+
+
+def table_layout(norm: str, masked: str, region: Region, template: Template, rows: tuple[str, ...]) -> LineLayout | None:
+    """The one-cell-a-line spacing of a table (``blanks.line_layout``), None when it is printed otherwise."""
+    widths = {row: len(block.columns) for block in template.block_of_section(region.section) for row in block.rows}
+    found = _row_gaps(norm, masked, region, rows)
+    printed = []
+    for position, (label, row, _, gap) in enumerate(found):
+        spans = _spans_of(gap)
+        if spans and row in widths:
+            following = found[position + 1][0].start if position + 1 < len(found) else None
+            printed.append(PrintedRowSpans(label.end, spans, widths[row], following))
+    return line_layout(norm, printed)
+
+
+def _with_blanks(norm: str, gap: GapCells, layout: LineLayout | None, label_end: int, width: int,
+                 next_start: int | None, lead: int | None = None) -> GapCells | None:
+    """The row's cells with its blank cells put back where the spacing shows them, or None if it does not."""
+    spans = _spans_of(gap)
+    if layout is None or not spans or len(spans) >= width:
+        return None
+    columns = place(layout, norm, PrintedRowSpans(label_end, spans, width, next_start), lead)
+    if columns is None:
+        return None
+    slots = [Slot("blank") for _ in range(width)]
+    for column, slot in zip(columns, gap.slots):
+        slots[column] = slot
+    return GapCells(slots, False, gap.rest)
+
+
+def read_labelled_rows(norm: str, masked: str, region: Region, template: Template, rows: tuple[str, ...],
+                       rules: list[Equation], layout: LineLayout | None = None) -> list[RowReading]:
+    """Rows of section 二 or 三: each row label in the region, then its cells up to the next label.
+
+    ``masked`` is ``norm`` with the labels blanked out (``labels.mask_labels``): a row's cells may lie inside
+    its wrapped label.  In text printed one cell per line, a row with blank cells is placed by the table's
+    spacing (``layout``, from its full rows when not given).
+    """
+    blocks = {row: block for block in template.block_of_section(region.section) for row in block.rows}
+    for block in template.block_of_section(region.section):
+        if block.collapsed_into:
+            blocks[block.collapsed_into] = block
+    labelled = {row for label in region.labels if (row := label.means("row", rows))}
+    found = _row_gaps(norm, masked, region, rows)
+    layout = layout or table_layout(norm, masked, region, template, rows)
+    readings = []
+    for position, (label, row, end, gap) in enumerate(found):
         unlabelled = [r for r in _unlabelled_rows_after(row, rows, labelled) if blocks[r] is blocks[row]]
         width = len(blocks[row].columns)
+        following = found[position + 1][0].start if position + 1 < len(found) else None
+        placed = _with_blanks(norm, gap, layout, label.end, width, following)
         # Two rows' cells under one label: the converter dropped the second row's label.
-        chunks = _whole_rows(gap, width, 1 + len(unlabelled))
-        readings.append(_read_template_row(norm, chunks[0], template, region.section, row, blocks[row], rules))
+        chunks = [placed] if placed else _whole_rows(gap, width, 1 + len(unlabelled))
+        reading = _read_template_row(norm, chunks[0], template, region.section, row, blocks[row], rules)
+        if placed:
+            _lower_confidence(reading, "placed_by_spacing")
+        readings.append(reading)
         # Rows the text prints after this one without a label the matcher knows: the template's next rows
         # that no label names, in their order, as long as the text holds another run of cells for each.
-        for position, unlabelled_row in enumerate(unlabelled, 1):
-            if position < len(chunks):
-                gap = chunks[position]
+        for index, unlabelled_row in enumerate(unlabelled, 1):
+            if index < len(chunks):
+                gap = chunks[index]
             elif gap.rest is not None:
                 gap = read_gap(norm, masked, gap.rest, end)
             else:
@@ -389,12 +443,16 @@ def read_labelled_rows(norm: str, masked: str, region: Region, template: Templat
             if not gap.slots:
                 break
             reading = _read_template_row(norm, gap, template, region.section, unlabelled_row, blocks[row], rules)
-            for cell in (c for candidate in reading.candidates for c in candidate if c is not None):
-                cell.confidence = min(cell.confidence, CONFIDENCE["by_row_order"])
+            _lower_confidence(reading, "by_row_order")
             reading.notes.append(f"{reading.name}: no label of this row was recognised; the cells after the "
                                  f"row before it read as this row, the next in the template")
             readings.append(reading)
     return readings
+
+
+def _lower_confidence(reading: RowReading, how: str) -> None:
+    for cell in (c for candidate in reading.candidates for c in candidate if c is not None):
+        cell.confidence = min(cell.confidence, CONFIDENCE[how])
 
 
 def _whole_rows(gap: GapCells, width: int, most: int) -> list[GapCells]:
@@ -423,7 +481,8 @@ def _unlabelled_rows_after(row: str, rows: tuple[str, ...], labelled: set[str]) 
 
 
 def read_review_rows(norm: str, masked: str, region: Region, template: Template, rows: tuple[str, ...],
-                     keys: list[str], name: str, rules: list[Equation]) -> list[RowReading]:
+                     keys: list[str], name: str, rules: list[Equation],
+                     layout: LineLayout | None = None) -> list[RowReading]:
     """Section 四, printed as the template prints it or as three labelled rows of five numbers:
 
         行政复议                 行政诉讼                                    (the template: one row
@@ -436,22 +495,29 @@ def read_review_rows(norm: str, masked: str, region: Region, template: Template,
                  复议后起诉  0        0        0        0      0
 
     The labelled reading is taken when some group label is followed by its cells and none by more
-    cells than its five columns; otherwise the row of 15 after the header is read.
+    cells than its five columns; otherwise the row of 15 after the header is read.  ``layout`` is the
+    one-cell-a-line spacing of section 三, which places the blank cells of a row printed that way.
     """
-    labelled = read_labelled_rows(norm, masked, region, template, rows, rules)
+    labelled = read_labelled_rows(norm, masked, region, template, rows, rules, layout)
     if any(r.printed for r in labelled) and all(r.printed <= len(r.keys) for r in labelled):
         return labelled
-    row = read_unlabelled_row(norm, masked, region, keys, name, rules)
+    row = read_unlabelled_row(norm, masked, region, keys, name, rules, layout)
     return [row] if row else []
 
 
 def read_unlabelled_row(norm: str, masked: str, region: Region, keys: list[str], name: str,
-                        rules: list[Equation]) -> RowReading | None:
+                        rules: list[Equation], layout: LineLayout | None = None) -> RowReading | None:
     """Section 四: the first cells after the heading's column headers, one row for every key."""
     bounds = [region.start] + [label.start for label in region.labels]
+    ends = [region.start] + [label.end for label in region.labels]
     for index, start in enumerate(bounds):
         end = region.labels[index].start if index < len(region.labels) else region.end
         gap = read_gap(norm, masked, start, end)
         if gap.slots:
-            return read_row(norm, gap, name, keys, rules)
+            # The row follows its header as one row follows another: a row break before its first cell.
+            placed = layout and _with_blanks(norm, gap, layout, ends[index], len(keys), None, layout.row_break)
+            reading = read_row(norm, placed or gap, name, keys, rules)
+            if placed:
+                _lower_confidence(reading, "placed_by_spacing")
+            return reading
     return None

@@ -3,6 +3,8 @@
 Pages crawled from Pingtan's site (cells glued), Hebei's crawled text (blank cells dropped), and the PDFs of
 淮安市 and 洪泽区 read back as text (page numbers inside the tables, labels cut by a page break).
 """
+from pathlib import Path
+
 from nianbao.text import normalise
 from rules_fallback.mapping import cells_to_fields
 from rules_fallback.parser import label_cells
@@ -151,3 +153,30 @@ def test_carriage_returns_alone_end_lines():
     text = HEBEI_EDU_2021.replace("行政规范性文件725181", "行政规范性文件\r\r\r7\r\r\r25\r\r\r181\r\r\r\r\r")
     values, _ = rule_values(text.replace("保留部门规范性文件181件，废止25件", ""))
     assert [values[f"active.normative.{c}"] for c in ("issued", "repealed", "in_force")] == [7, 25, 181]
+
+
+FIXTURES = Path(__file__).parent / "fixtures" / "real-dev"
+
+
+def test_blank_cells_of_a_one_cell_a_line_table_are_placed_by_its_spacing():
+    # Sections 三 and 四 of the 河北省教育厅 report for 2019 (hebei-edu-2019), CR line ends kept: each cell is
+    # followed by two empty lines; section 四 prints only its three 总计 cells, each after four blank cells.
+    text = (FIXTURES / "hebei-edu-2019-sections-3-4.txt").read_text(encoding="utf-8")
+    values, _ = rule_values(text)
+    review = [values[f"{group}.{column}"] for group in ("review", "suit_direct", "suit_after_review")
+              for column in ("upheld", "corrected", "other", "pending", "total")]
+    assert review == [None, None, None, None, 0] * 3
+    assert row(values, "granted") == [9, 0, 0, 0, 0, 0, 9]
+    assert row(values, "partial") == [None] * 7  # a row of blank cells
+
+
+def test_a_no_break_space_line_is_a_blank_cell():
+    lines = "\n".join(["三、收到和处理政府信息公开申请情况", "申请人情况", "自然人", "法人或其他组织", "总计", "商业企业", "科研机构",
+                       "社会公益组织", "法律服务机构", "其他", "一、本年新收政府信息公开申请数量", "3", "1", "0", "0", "0", "0", "4",
+                       "二、上年结转政府信息公开申请数量", "0", "0", "0", "0", "0", "0", "0",
+                       "三、本年度办理结果", "（一）予以公开", "2", "\xa0", "\xa0", "\xa0", "\xa0", "\xa0", "2",
+                       "（二）部分公开（区分处理的，只计这一情形，不计其他情形）", "1", "1", "0", "0", "0", "0", "2",
+                       "四、政府信息公开行政复议、行政诉讼情况"])
+    values, _ = rule_values(lines)
+    assert row(values, "granted") == [2, None, None, None, None, None, 2]
+    assert row(values, "partial") == [1, 1, 0, 0, 0, 0, 2]
