@@ -20,6 +20,7 @@ REPORTED_META_KEYS = META_KEYS + ("title",)  # title is scored and shown, but is
 SECTIONS = ("active", "requests", "review")
 CONTEXT_CHARS = 40  # characters of source text shown on each side of a mismatched value
 AMOUNT_DECIMALS = 6  # 万元 amounts carry at most 4 printed decimals (1 元); 6 absorbs float noise only
+SURE = 0.99  # a field this confident should be right: how often it is, is scored (ambiguous fields too)
 
 
 @dataclass
@@ -83,6 +84,7 @@ class ReportScore:
     predicted_meta: dict
     note: str | None = None  # e.g. why the parser produced nothing for this input
     ambiguous: Tally = field(default_factory=Tally)  # the fields the text alone does not determine, scored apart
+    sure: Tally = field(default_factory=Tally)  # the fields given confidence >= SURE, ambiguous ones included
 
     @property
     def exact(self) -> bool:
@@ -100,6 +102,7 @@ class Summary:
     meta: dict[str, Tally]
     sections: dict[str, Tally]
     ambiguous: Tally = field(default_factory=Tally)
+    sure: Tally = field(default_factory=Tally)
 
 
 @dataclass
@@ -176,13 +179,15 @@ def score_report(pair: Pair) -> ReportScore:
     predicted_meta = dict(predicted.get("meta") or {}, template=predicted.get("template"))
     gold_meta = dict(pair.gold.get("meta") or {}, template=pair.gold.get("template"))
 
-    fields, nonzero, ambiguous = Tally(), Tally(), Tally()
+    fields, nonzero, ambiguous, sure = Tally(), Tally(), Tally(), Tally()
     sections = {section: Tally() for section in SECTIONS}
     mismatches = []
     for key, gold_value in pair.gold["fields"].items():
         cell = predicted_fields.get(key)
         value = cell.get("value") if cell else None
         ok = cell is not None and same_value(gold_value, value)
+        if cell is not None and (cell.get("confidence") or 0) >= SURE:
+            sure.add(ok)
         if key in pair.ambiguous:
             ambiguous.add(ok)
             continue
@@ -196,7 +201,7 @@ def score_report(pair: Pair) -> ReportScore:
                                        context=_context(pair.text, cell.get("start"), cell.get("end"))))
     meta = {key: _same_meta(key, gold_meta.get(key), predicted_meta.get(key)) for key in REPORTED_META_KEYS}
     return ReportScore(pair.stem, pair.group, fields, nonzero, sections, meta, mismatches,
-                       gold_meta, predicted_meta, pair.note, ambiguous)
+                       gold_meta, predicted_meta, pair.note, ambiguous, sure)
 
 
 def summarise(scores: list[ReportScore]) -> Summary:
@@ -207,6 +212,7 @@ def summarise(scores: list[ReportScore]) -> Summary:
         summary.fields += score.fields
         summary.nonzero += score.nonzero
         summary.ambiguous += score.ambiguous
+        summary.sure += score.sure
         summary.exact.add(score.exact)
         for key, ok in score.meta.items():
             summary.meta[key].add(ok)

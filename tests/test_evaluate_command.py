@@ -119,6 +119,8 @@ def test_fields_listed_in_ambiguous_txt_are_scored_apart_and_a_source_manifest_g
     summary = json.loads((tmp_path / "r.json").read_text())["systems"]["predictions"]["summary"]
     assert (summary["ambiguous"]["right"], summary["ambiguous"]["total"]) == (1, 2)
     assert (summary["exact"]["right"], summary["exact"]["total"]) == (4, 5)
+    # Every output field is given confidence 1.0: the two wrong ones are among the sure ones, the ambiguous too.
+    assert (summary["sure"]["right"], summary["sure"]["total"]) == (988, 990)
 
 
 @pytest.mark.parametrize("argv, message", [
