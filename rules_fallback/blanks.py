@@ -14,6 +14,7 @@ number of cells; otherwise it is not placed at all (``place`` returns None).
 """
 from __future__ import annotations
 
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 
@@ -81,3 +82,45 @@ def place(layout: LineLayout, norm: str, row: PrintedRowSpans, lead: int | None 
                      and _breaks(norm, row.spans[-1][1], row.next_start) != layout.row_break + after * step):
         return None
     return columns
+
+
+# Text aligned in columns (pdftotext -layout, lynx, a w3m table without borders): a row with blank cells
+# prints fewer numbers on its line, each under its own column.  The columns are where the cells of the
+# nearest full row above stand; a page may shift them, so only that row is the measure.  lynx and w3m
+# align by display width (a CJK character is two columns), pdftotext -layout by characters.
+def _column(norm: str, position: int, wide: bool) -> float:
+    """Where ``position`` is on its line, in characters or (``wide``) display columns."""
+    line_start = norm.rfind("\n", 0, position) + 1
+    if not wide:
+        return position - line_start
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in norm[line_start:position])
+
+
+def _centres(norm: str, spans: list[tuple[int, int]], wide: bool) -> list[float]:
+    return [(_column(norm, start, wide) + _column(norm, end, wide)) / 2 for start, end in spans]
+
+
+def on_one_line(norm: str, spans: list[tuple[int, int]]) -> bool:
+    return "\n" not in norm[spans[0][0]:spans[-1][1]]
+
+
+def _nearest_columns(centres: list[float], reference: list[float]) -> tuple[int, ...] | None:
+    tolerance = min(b - a for a, b in zip(reference, reference[1:])) / 2
+    columns: list[int] = []
+    for centre in centres:
+        nearest = min(range(len(reference)), key=lambda c: abs(reference[c] - centre))
+        if abs(reference[nearest] - centre) >= tolerance or (columns and nearest <= columns[-1]):
+            return None
+        columns.append(nearest)
+    return tuple(columns)
+
+
+def place_by_columns(norm: str, spans: list[tuple[int, int]], reference: list[tuple[int, int]]) -> list[int] | None:
+    """The column of each cell of a short row on one line, by the nearest centre of the ``reference`` row's
+    cells, or None when a cell stands between columns, two share one, or the two ways of counting columns
+    place them differently."""
+    if not on_one_line(norm, spans) or not on_one_line(norm, reference):
+        return None
+    placements = {_nearest_columns(_centres(norm, spans, wide), _centres(norm, reference, wide))
+                  for wide in (True, False)} - {None}
+    return list(placements.pop()) if len(placements) == 1 else None

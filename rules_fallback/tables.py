@@ -17,7 +17,7 @@ from typing import NamedTuple
 
 from nianbao.records import Cell
 from nianbao.schema import Template, field_spec
-from rules_fallback.blanks import LineLayout, PrintedRowSpans, line_layout, place
+from rules_fallback.blanks import LineLayout, PrintedRowSpans, line_layout, on_one_line, place, place_by_columns
 from rules_fallback.cells import GapCells, Slot, read_gap
 from rules_fallback.checks import Equation, equations
 from rules_fallback.glued import split_glued_digits
@@ -390,13 +390,17 @@ def table_layout(norm: str, masked: str, region: Region, template: Template, row
 
 
 def _with_blanks(norm: str, gap: GapCells, layout: LineLayout | None, label_end: int, width: int,
-                 next_start: int | None, lead: int | None = None) -> GapCells | None:
-    """The row's cells with its blank cells put back where the spacing shows them, or None if it does not."""
+                 next_start: int | None, lead: int | None = None,
+                 reference: list[tuple[int, int]] | None = None) -> GapCells | None:
+    """The row's cells with its blank cells put back where the spacing shows them (one cell a line), or
+    where the columns of the ``reference`` row above do (aligned text); None if neither does."""
     spans = _spans_of(gap)
-    if layout is None or not spans or len(spans) >= width:
+    if not spans or len(spans) >= width:
         return None
-    columns = place(layout, norm, PrintedRowSpans(label_end, spans, width, next_start), lead)
-    if columns is None:
+    columns = layout and place(layout, norm, PrintedRowSpans(label_end, spans, width, next_start), lead)
+    if not columns and reference is not None:
+        columns = place_by_columns(norm, spans, reference)
+    if not columns:
         return None
     slots = [Slot("blank") for _ in range(width)]
     for column, slot in zip(columns, gap.slots):
@@ -420,11 +424,15 @@ def read_labelled_rows(norm: str, masked: str, region: Region, template: Templat
     found = _row_gaps(norm, masked, region, rows)
     layout = layout or table_layout(norm, masked, region, template, rows)
     readings = []
+    full_rows: dict[int, list[tuple[int, int]]] = {}  # width -> the cells of the last full row on one line
     for position, (label, row, end, gap) in enumerate(found):
         unlabelled = [r for r in _unlabelled_rows_after(row, rows, labelled) if blocks[r] is blocks[row]]
         width = len(blocks[row].columns)
         following = found[position + 1][0].start if position + 1 < len(found) else None
-        placed = _with_blanks(norm, gap, layout, label.end, width, following)
+        spans = _spans_of(gap)
+        if spans and len(spans) == width and on_one_line(norm, spans):
+            full_rows[width] = spans
+        placed = _with_blanks(norm, gap, layout, label.end, width, following, reference=full_rows.get(width))
         # Two rows' cells under one label: the converter dropped the second row's label.
         chunks = [placed] if placed else _whole_rows(gap, width, 1 + len(unlabelled))
         reading = _read_template_row(norm, chunks[0], template, region.section, row, blocks[row], rules)

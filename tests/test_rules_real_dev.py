@@ -180,3 +180,15 @@ def test_a_no_break_space_line_is_a_blank_cell():
     values, _ = rule_values(lines)
     assert row(values, "granted") == [2, None, None, None, None, None, 2]
     assert row(values, "partial") == [1, 1, 0, 0, 0, 0, 2]
+
+
+def test_blank_cells_of_an_aligned_table_are_read_from_the_column_they_stand_under():
+    # hongze-2024.pdf through `pdftotext -layout`, its row 3.危及… with the zeros left blank, as big bodies
+    # print it: 1 under 自然人 and 1 under 总计, never "the first two cells".
+    text = (FIXTURES / "hongze-2024-pdftotext-layout-section-3.txt").read_text(encoding="utf-8")
+    printed = "3.危及“三安全一稳定”     1     0         0     0   0   0     1"
+    assert printed in text
+    values, _ = rule_values(text.replace(printed, printed.replace("0", " ")))
+    assert row(values, "denied_safety") == [1, None, None, None, None, None, 1]
+    assert row(values, "denied_secret") == [0] * 7
+    assert row(values, "new") == [95, 0, 0, 0, 0, 0, 95]
