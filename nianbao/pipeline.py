@@ -69,7 +69,7 @@ def parse_with_evidence(doc: Document, system: str, labeller=None) -> tuple[Repo
     checks = run_checks(rules.template, rules.collapsed, fields) + narrative_checks(rules.statements, fields)
     report = Report(source=doc.source, template=rules.template, meta=read_meta(doc), fields=fields,
                     checks=checks, warnings=warnings)
-    return report, features_by_key(fields, rule_fields, model_fields, checks)
+    return report, features_by_key(fields, rule_fields, model_fields, checks, rules.open_keys())
 
 
 def model_cells(doc: Document, rules: RuleLabels, labeller) -> list[Cell]:

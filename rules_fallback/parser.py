@@ -43,10 +43,15 @@ class RuleLabels:
     regions: dict[str, tuple[int, int]] = field(default_factory=dict)
     # What the prose says of the tables' counts ("全年收到…申请共44件"): evidence and a check, never a cell.
     statements: list[Statement] = field(default_factory=list)
+    open_rows: list[RowReading] = field(default_factory=list)
 
     def field_keys(self) -> tuple[str, ...]:
         """The keys of the detected template (with （六） as one row when collapsed): what the model may label."""
         return template_keys(self.template, self.collapsed)
+
+    def open_keys(self) -> frozenset[str]:
+        """The keys of rows the text leaves open: glued runs that cut several ways nothing tells apart."""
+        return frozenset(key for reading in self.open_rows for key in reading.keys)
 
     def tableless_keys(self) -> set[str]:
         """The keys of the sections that print no table."""
@@ -117,7 +122,9 @@ def label_cells(doc: Document) -> RuleLabels:
             cells = reading.resolved
             if cells is not None:
                 result.cells.extend(c for c in cells if c is not None)
-            elif len(reading.candidates) > 1 and not reading.notes:
+            if reading.open:
+                result.open_rows.append(reading)
+            if cells is None and len(reading.candidates) > 1 and not reading.notes:
                 ways = " | ".join(" ".join(c.raw if c else "·" for c in cand) for cand in reading.candidates[:4])
                 result.warnings.append(f"{reading.name}: glued digits can be cut {len(reading.candidates)} ways "
                                        f"that fit the table's sums ({ways}); row left out")

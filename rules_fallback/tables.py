@@ -40,10 +40,16 @@ class RowReading:
     candidates: list[list[Cell | None]]  # None: a blank cell
     notes: list[str] = field(default_factory=list)
     printed: int = 0  # how many cells (or glued runs) the row printed
+    several_ways: bool = False  # its glued digits cut more ways than could all be kept
 
     @property
     def resolved(self) -> list[Cell | None] | None:
         return self.candidates[0] if len(self.candidates) == 1 else None
+
+    @property
+    def open(self) -> bool:
+        """Not read because the text allows several readings of it and nothing settled one."""
+        return self.resolved is None and (len(self.candidates) > 1 or self.several_ways)
 
 
 def _cell(norm: str, key: str, span: tuple[int, int], how: str) -> Cell:
@@ -182,6 +188,7 @@ def _split_glued(norm: str, reading: RowReading, spans: list[tuple[int, int]], r
     elif not splits.exhaustive or (not totals and len(splits.splits) > 1):
         reading.notes.append(f"{reading.name}: glued digits {glued!r} can be cut into {len(keys)} cells "
                              f"in several ways; row left out")
+        reading.several_ways = True
         every = split_glued_digits(tokens, len(keys), decimal_ok)
         if every.exhaustive:  # kept for what else can tell them apart (``narrative.settle_by_narrative``)
             reading.candidates = [_cells_of_split(norm, keys, spans, tokens, parts, "split") for parts in every.splits]

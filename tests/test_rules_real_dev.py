@@ -192,3 +192,18 @@ def test_blank_cells_of_an_aligned_table_are_read_from_the_column_they_stand_und
     assert row(values, "denied_safety") == [1, None, None, None, None, None, 1]
     assert row(values, "denied_secret") == [0] * 7
     assert row(values, "new") == [95, 0, 0, 0, 0, 0, 95]
+
+
+def test_fields_of_a_glued_row_the_text_leaves_open_are_marked_as_a_choice_for_the_confidence():
+    from nianbao.confidence import FEATURES
+    from nianbao.paths import REAL_DEV_DIR
+    from nianbao.pipeline import parse_with_evidence
+    from nianbao.readers import read_document
+
+    # pingtan-2025 prints 规范性文件 '5845546': issued | repealed | in force cut many ways, none settled.
+    doc = read_document(REAL_DEV_DIR / "reports" / "pingtan-2025.txt")
+    report, features = parse_with_evidence(doc, "rules")
+    column = FEATURES.index("text_open")
+    assert features["active.normative.issued"][column] == 1.0
+    assert report.fields["active.normative.issued"].value is None
+    assert features["requests.new.total"][column] == 0.0
