@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from nianbao.records import Check, Field
+from nianbao.text import Document
 from rules_fallback.tables import CONFIDENCE, RowReading, cell_value
 
 # A statement lies within one sentence, which a PDF's text may break over lines anywhere ("受理政府\n信息公开申请").
@@ -51,7 +52,8 @@ _STATEMENTS: tuple[tuple[dict[str, tuple[str, ...]], re.Pattern], ...] = tuple(
 
 @dataclass(frozen=True)
 class Statement:
-    """The prose says the fields ``keys`` add up to ``value``: ``text`` is ``norm[start:end]``."""
+    """The prose says the fields ``keys`` add up to ``value``: ``text`` is what the reader's text prints at
+    ``start:end`` (offsets into ``Document.text``, as a field's are)."""
 
     keys: tuple[str, ...]
     value: int
@@ -60,11 +62,11 @@ class Statement:
     text: str
 
 
-def read_statements(norm: str, template: str, tables: list[tuple[int, int]]) -> list[Statement]:
-    """Every statement of the prose (outside the ``tables`` regions) about a field of ``template``.
-
-    A key stated twice with two values is ambiguous and left out.
+def read_statements(doc: Document, template: str, tables: list[tuple[int, int]]) -> list[Statement]:
+    """Every statement of the prose (outside the ``tables`` regions of ``doc.norm``) about a field of
+    ``template``.  A key stated twice with two values is ambiguous and left out.
     """
+    norm = doc.norm
     found: dict[tuple[str, ...], Statement | None] = {}
     for keys_by_template, pattern in _STATEMENTS:
         keys = keys_by_template.get(template)
@@ -74,7 +76,8 @@ def read_statements(norm: str, template: str, tables: list[tuple[int, int]]) -> 
             group = next(name for name, value in match.groupdict().items() if value is not None)
             if any(start <= match.start(group) < end for start, end in tables):
                 continue
-            statement = Statement(keys, int(match[group]), match.start(), match.end(), match.group())
+            start, end = doc.text_span(*match.span())
+            statement = Statement(keys, int(match[group]), start, end, doc.text[start:end])
             known = found.get(keys, statement)
             found[keys] = statement if known is not None and known.value == statement.value else None
     return [statement for statement in found.values() if statement is not None]

@@ -97,7 +97,7 @@ def label_cells(doc: Document) -> RuleLabels:
         else:
             readings[section] = read_labelled_rows(norm, masked, region, template, rows, rules)
     resolve_with_table_rules(readings.get("requests", []), rules)
-    result.statements = read_statements(norm, template_name, list(result.regions.values()))
+    result.statements = read_statements(doc, template_name, list(result.regions.values()))
     settle_by_narrative([r for section in readings.values() for r in section], result.statements)
 
     for section in template.prefixes:
