@@ -18,8 +18,7 @@ from rules_fallback.labels import find_labels, mask_labels
 from rules_fallback.narrative import Statement, read_statements, settle_by_narrative
 from rules_fallback.pages import blank_page_furniture
 from rules_fallback.sections import Region, find_regions
-from rules_fallback.tables import (RowReading, read_labelled_rows, read_review_rows, resolve_with_table_rules,
-                                   table_layout)
+from rules_fallback.tables import RowReading, read_labelled_rows, read_review_rows, resolve_with_table_rules
 from rules_fallback.template import detect_template, section_keys, section_rows, template_keys
 
 _SENTENCE = re.compile(r"[^。\n]*[。\n]?")
@@ -85,9 +84,9 @@ def label_cells(doc: Document) -> RuleLabels:
     result = RuleLabels(template_name, collapsed,
                         regions={section: (region.start, region.end) for section, region in regions.items()})
     readings: dict[str, list[RowReading]] = {}
-    # Section 四 has one row, so the spacing of a table printed one cell a line is taken from section 三.
-    layout = (table_layout(norm, masked, regions["requests"], template, section_rows(template_name, "requests", collapsed))
-              if "requests" in regions else None)
+    # Section 四 has one row, so the spacing of a table printed one cell a line is taken from section 三,
+    # which is read before it.
+    layout = None
     for section, region in regions.items():
         rows = section_rows(template_name, section, collapsed)
         if section == "review":
@@ -95,7 +94,10 @@ def label_cells(doc: Document) -> RuleLabels:
             readings[section] = read_review_rows(norm, masked, region, template, rows, keys,
                                                  f"section {_section_label(section)}", rules, layout)
         else:
-            readings[section] = read_labelled_rows(norm, masked, region, template, rows, rules)
+            table = read_labelled_rows(norm, masked, region, template, rows, rules)
+            readings[section] = table.rows
+            if section == "requests":
+                layout = table.layout
     resolve_with_table_rules(readings.get("requests", []), rules)
     result.statements = read_statements(doc, template_name, list(result.regions.values()))
     settle_by_narrative([r for section in readings.values() for r in section], result.statements)

@@ -383,10 +383,8 @@ def _spans_of(gap: GapCells) -> list[tuple[int, int]] | None:
     return [slot.spans[0] for slot in gap.slots]
 
 
-def table_layout(norm: str, masked: str, region: Region, template: Template, rows: tuple[str, ...]) -> LineLayout | None:
-    """The one-cell-a-line spacing of a table (``blanks.line_layout``), None when it is printed otherwise."""
-    widths = {row: len(block.columns) for block in template.block_of_section(region.section) for row in block.rows}
-    found = _row_gaps(norm, masked, region, rows)
+def _table_layout(norm: str, found: list[tuple[Label, str, int, GapCells]], widths: dict[str, int]) -> LineLayout | None:
+    """The one-cell-a-line spacing of a table from its rows (``blanks.line_layout``), None for other layouts."""
     printed = []
     for position, (label, row, _, gap) in enumerate(found):
         spans = _spans_of(gap)
@@ -415,13 +413,21 @@ def _with_blanks(norm: str, gap: GapCells, layout: LineLayout | None, label_end:
     return GapCells(slots, False, gap.rest)
 
 
+@dataclass
+class TableReading:
+    """The rows read of one table, and its one-cell-a-line spacing (None when it is printed otherwise)."""
+
+    rows: list[RowReading]
+    layout: LineLayout | None
+
+
 def read_labelled_rows(norm: str, masked: str, region: Region, template: Template, rows: tuple[str, ...],
-                       rules: list[Equation], layout: LineLayout | None = None) -> list[RowReading]:
+                       rules: list[Equation], layout: LineLayout | None = None) -> TableReading:
     """Rows of section 二 or 三: each row label in the region, then its cells up to the next label.
 
     ``masked`` is ``norm`` with the labels blanked out (``labels.mask_labels``): a row's cells may lie inside
     its wrapped label.  In text printed one cell per line, a row with blank cells is placed by the table's
-    spacing (``layout``, from its full rows when not given).
+    spacing (``layout``, from its own full rows when not given).
     """
     blocks = {row: block for block in template.block_of_section(region.section) for row in block.rows}
     for block in template.block_of_section(region.section):
@@ -429,7 +435,7 @@ def read_labelled_rows(norm: str, masked: str, region: Region, template: Templat
             blocks[block.collapsed_into] = block
     labelled = {row for label in region.labels if (row := label.means("row", rows))}
     found = _row_gaps(norm, masked, region, rows)
-    layout = layout or table_layout(norm, masked, region, template, rows)
+    layout = layout or _table_layout(norm, found, {row: len(block.columns) for row, block in blocks.items()})
     readings = []
     full_rows: dict[int, list[tuple[int, int]]] = {}  # width -> the cells of the last full row on one line
     for position, (label, row, end, gap) in enumerate(found):
@@ -462,7 +468,7 @@ def read_labelled_rows(norm: str, masked: str, region: Region, template: Templat
             reading.notes.append(f"{reading.name}: no label of this row was recognised; the cells after the "
                                  f"row before it read as this row, the next in the template")
             readings.append(reading)
-    return readings
+    return TableReading(readings, layout)
 
 
 def _lower_confidence(reading: RowReading, how: str) -> None:
@@ -513,7 +519,7 @@ def read_review_rows(norm: str, masked: str, region: Region, template: Template,
     cells than its five columns; otherwise the row of 15 after the header is read.  ``layout`` is the
     one-cell-a-line spacing of section 三, which places the blank cells of a row printed that way.
     """
-    labelled = read_labelled_rows(norm, masked, region, template, rows, rules, layout)
+    labelled = read_labelled_rows(norm, masked, region, template, rows, rules, layout).rows
     if any(r.printed for r in labelled) and all(r.printed <= len(r.keys) for r in labelled):
         return labelled
     row = read_unlabelled_row(norm, masked, region, keys, name, rules, layout)
