@@ -207,3 +207,14 @@ def test_fields_of_a_glued_row_the_text_leaves_open_are_marked_as_a_choice_for_t
     assert features["active.normative.issued"][column] == 1.0
     assert report.fields["active.normative.issued"].value is None
     assert features["requests.new.total"][column] == 0.0
+
+
+def test_a_running_header_at_a_page_break_inside_the_table_is_no_cell():
+    header = "- 5 -\n淮安市人民政府2024年政府信息公开工作年度报告\n"
+    between_rows = HUAIAN_UNABLE.replace("- 5 -\n", header)
+    inside_a_row = ("（四）无 1.本机关不掌握相关政府信息\n" + header + "746 12 0 0 10 1 769\n"
+                    "法提供 2.没有现成信息需要另行制作 11 0 0 0 0 0 11\n")
+    for unable in (between_rows, inside_a_row):
+        values, _ = rule_values(HUAIAN_HEADER + unable + HUAIAN_OTHER)
+        assert row(values, "unable_not_held") == [746, 12, 0, 0, 10, 1, 769]
+        assert row(values, "unable_create") == [11, 0, 0, 0, 0, 0, 11]
