@@ -32,7 +32,6 @@ from spacy.tokens import Doc, Span
 from spacy.util import ensure_path
 
 from nianbao.pipeline import SYSTEMS, default_labeller, found_report, parse_document
-from nianbao.records import Report
 from nianbao.text import normalise
 
 SPANS_KEY = "nianbao"
@@ -98,7 +97,7 @@ class NianbaoComponent:
     def __call__(self, doc: Doc) -> Doc:
         report = parse_document(normalise("", doc.text), self.system, self.labeller())
         report.source = None  # a Doc has no file; ``nianbao parse`` writes the input path here
-        set_record(doc, report if found_report(report) else None)
+        set_record(doc, report.to_json() if found_report(report) else None)
         return doc
 
     def score(self, examples, **kwargs) -> dict:
@@ -140,25 +139,32 @@ def field_spans(doc: Doc, attr: str = f"spans_{SPANS_KEY}") -> list[Span]:
     return list(doc.spans.get(SPANS_KEY, []))
 
 
-def set_record(doc: Doc, report: Report | None) -> None:
-    """Put a parsed record on ``doc``: ``doc._.nianbao`` and one span per field read from the text.
+def set_record(doc: Doc, record: dict | None) -> None:
+    """Put a parsed record (``Report.to_json()``, what ``nianbao parse`` writes) on ``doc``:
+    ``doc._.nianbao`` and one span per field read from the text.
 
-    ``report`` must be of ``doc.text`` (its start/end index it).  None (a text without report tables)
+    The record must be of ``doc.text`` (its start/end index it).  None (a text without report tables)
     leaves ``doc._.nianbao`` None and the span group empty.
     """
     _register_extensions()
-    located = {key: (field.start, field.end) for key, field in (report.fields.items() if report else ())
-               if field.start is not None}
-    split_at(doc, {offset for bounds in located.values() for offset in bounds})
+    fields = record["fields"] if record else {}
+    set_spans(doc, [(key, field["start"], field["end"]) for key, field in fields.items()
+                    if field.get("start") is not None])
+    doc._.nianbao = record
+
+
+def set_spans(doc: Doc, located: list[tuple[str, int, int]]) -> None:
+    """``doc.spans["nianbao"]``: a span labelled ``key`` over the characters ``start:end`` of each item,
+    tokens split where a boundary falls inside one."""
+    split_at(doc, {offset for _, start, end in located for offset in (start, end)})
     spans = []
-    for key, (start, end) in located.items():
+    for key, start, end in located:
         span = doc.char_span(start, end, label=key, alignment_mode="strict")
         if span is None:  # only possible if a field began or ended inside a run of whitespace
             raise ValueError(f"nianbao component: field {key} at {start}:{end} ({doc.text[start:end]!r}) "
                              "does not fall on token boundaries")
         spans.append(span)
     doc.spans[SPANS_KEY] = spans
-    doc._.nianbao = report.to_json() if report else None
 
 
 def split_at(doc: Doc, offsets: set[int]) -> None:
