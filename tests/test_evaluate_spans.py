@@ -78,3 +78,22 @@ def test_gold_without_spans_gets_no_span_scores(tmp_path, capsys):
                  "--json", str(json_path)]) == 0
     assert "span scores" not in capsys.readouterr().out
     assert json.loads(json_path.read_text(encoding="utf-8"))["spans"] == {}
+
+
+def test_the_component_scores_its_spans_in_nlp_evaluate(corpus):
+    import spacy
+    from spacy.training import Example
+
+    from nianbao.spacy_component import set_spans
+
+    nlp = spacy.blank("zh")
+    nlp.add_pipe("nianbao", config={"system": "rules"})
+    examples = []
+    for path in sorted((corpus / "text").glob("*.txt")):
+        reference = nlp.make_doc(read_document(path).text)
+        set_spans(reference, gold_spans(corpus / "spans", path.stem))
+        examples.append(Example(nlp.make_doc(reference.text), reference))
+    scores = nlp.evaluate(examples)
+    assert (scores["spans_nianbao_p"], scores["spans_nianbao_r"], scores["spans_nianbao_f"]) == (1.0, 1.0, 1.0)
+    keys = {key for path in (corpus / "text").glob("*.txt") for key, _, _ in gold_spans(corpus / "spans", path.stem)}
+    assert set(scores["spans_nianbao_per_type"]) == keys
