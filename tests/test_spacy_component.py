@@ -3,6 +3,8 @@ the same through ``nlp.pipe(n_process=2)`` and after ``nlp.to_disk`` / ``spacy.l
 from __future__ import annotations
 
 import json
+import os
+import signal
 import subprocess
 import sys
 
@@ -10,7 +12,8 @@ import pytest
 import spacy
 
 from nianbao.cli import main
-from nianbao.paths import SEEDS_DIR
+from nianbao.paths import MODEL_DIR, SEEDS_DIR
+from nianbao.pipeline import default_labeller
 from nianbao.readers import read_document
 from nianbao.spacy_component import SPANS_KEY
 from test_rules_glued import glued_requests
@@ -73,14 +76,37 @@ def test_spans_are_the_fields_nianbao_parse_writes(hybrid, parsed_seeds, seed):
     assert doc._.nianbao == dict(record, source=None)
 
 
-def test_nlp_pipe_with_two_processes_gives_the_same_docs(hybrid):
-    texts = [read_document(seed).text for seed in SEEDS]
-    one = [hybrid(text) for text in texts]  # the model has run in this process before it forks
-    two = list(hybrid.pipe(texts, n_process=2))
-    assert [spans_of(doc) for doc in two] == [spans_of(doc) for doc in one]
-    assert [doc._.nianbao for doc in two] == [doc._.nianbao for doc in one]
-    assert [[span._.confidence for span in doc.spans[SPANS_KEY]] for doc in two] == \
-        [[span._.confidence for span in doc.spans[SPANS_KEY]] for doc in one]
+# Run in a process of its own: were a forked worker to hang, spaCy would wait for it forever, and the
+# whole process group can be killed.
+TWO_PROCESSES = """
+import json, sys, spacy
+from nianbao.readers import read_document
+nlp = spacy.blank("zh")
+nlp.add_pipe("nianbao", config={"system": "hybrid"})
+texts = [read_document(path).text for path in sys.argv[1:]]
+one = [nlp(text) for text in texts]  # the model has run in this process before it forks
+two = list(nlp.pipe(texts, n_process=2))
+def seen(doc):
+    return [doc._.nianbao, [(s.label_, s.start_char, s.end_char, s._.value, s._.raw, s._.confidence, s._.by)
+                            for s in doc.spans["nianbao"]]]
+print(json.dumps([[seen(doc) for doc in one], [seen(doc) for doc in two]]))
+"""
+
+
+def test_nlp_pipe_with_two_processes_gives_the_same_docs():
+    run = subprocess.Popen([sys.executable, "-c", TWO_PROCESSES, *map(str, SEEDS)], stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        out, err = run.communicate(timeout=300)
+    except subprocess.TimeoutExpired:
+        os.killpg(run.pid, signal.SIGKILL)
+        run.communicate()
+        pytest.fail("nlp.pipe(n_process=2) hung: a forked worker is stuck in torch")
+    assert run.returncode == 0, err
+    one, two = json.loads(out)
+    assert two == one
+    assert [len(spans) for _, spans in two] == \
+        [sum(field["start"] is not None for field in record["fields"].values()) for record, _ in two]
 
 
 @pytest.mark.parametrize("lang", ["zh", "xx"])
@@ -114,6 +140,20 @@ def test_to_disk_and_spacy_load_give_the_same_pipeline_and_no_pickle(hybrid, tmp
     assert component.labeller() is not hybrid.get_pipe("nianbao").labeller()  # read from the saved copy
     assert spans_of(loaded(text)) == spans_of(hybrid(text))
     assert loaded(text)._.nianbao == hybrid(text)._.nianbao
+
+
+def test_the_checkpoint_path_comes_through_the_config(tmp_path):
+    nlp = spacy.blank("zh")
+    nlp.add_pipe("nianbao", config={"system": "model", "checkpoint": str(MODEL_DIR)})
+    assert nlp.config["components"]["nianbao"]["checkpoint"] == str(MODEL_DIR)
+    component = nlp.get_pipe("nianbao")
+    assert component.labeller() is not default_labeller()  # its own copy, loaded from the path given
+    text = read_document(SEEDS[2]).text
+    assert spans_of(nlp(text)) == spans_of(pipeline("model")(text))
+    missing = spacy.blank("zh")
+    missing.add_pipe("nianbao", config={"system": "model", "checkpoint": str(tmp_path / "no-model")})
+    with pytest.raises(FileNotFoundError, match="no model checkpoint in"):
+        missing(text)
 
 
 def test_a_rules_pipeline_saves_no_model_and_loads_back(tmp_path):
