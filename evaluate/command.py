@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 from evaluate import span_scores
@@ -24,6 +25,8 @@ from nianbao.errors import InputError
 from nianbao.schema import template_of_fields
 
 MANIFEST_NAME = "manifest.jsonl"  # written by ``nianbao generate`` beside gold/: {"stem","style",...} a line
+GROUP_KINDS = ("style", "source")  # what a manifest entry may label a report with
+AMBIGUOUS_NAME = "AMBIGUOUS.txt"  # in a gold folder: the fields scored apart
 DEFAULT_COMPARED = "rules,model,hybrid"
 PRED_SYSTEM_NAME = "predictions"  # the column name of saved outputs scored with --pred
 EMPTY_PREDICTION = {"template": None, "meta": {}, "fields": {}}  # what an input that could not be read scores as
@@ -80,10 +83,11 @@ def collect_results(args: argparse.Namespace) -> Results:
     if bool(args.pred) == bool(args.inputs):
         raise UsageError("give either INPUT files/folders to parse or --pred DIR of saved outputs, not both"
                          if args.pred else "nothing to score: give INPUT files/folders or --pred DIR")
-    styles = read_styles(gold_dir, required=args.by_style)
-    grouped_by = "style" if styles is not None else None
+    grouping = read_groups(gold_dir, required=args.by_style)
+    grouped_by, groups = grouping if grouping is not None else (None, {})
+    labels = Labels(groups, read_ambiguous(gold_dir))
     if args.pred:
-        pairs, skipped = pairs_from_outputs(Path(args.pred), gold_dir, styles or {})
+        pairs, skipped = pairs_from_outputs(Path(args.pred), gold_dir, labels)
         systems = {PRED_SYSTEM_NAME: score_reports(pairs)}
         return Results(str(gold_dir), systems, skipped, grouped_by,
                        spans=span_scores.score_systems({PRED_SYSTEM_NAME: pairs}, gold_dir))
@@ -99,29 +103,66 @@ def collect_results(args: argparse.Namespace) -> Results:
     runnable = [name for name in names if systems[name] is None]
     if not runnable:
         raise UsageError("; ".join(f"system {name} cannot run: {systems[name].reason}" for name in names))
-    pairs = parse_inputs(inputs, runnable, styles or {})
+    pairs = parse_inputs(inputs, runnable, labels)
     for name in runnable:
         systems[name] = score_reports(pairs[name])
     return Results(str(gold_dir), systems, skipped, grouped_by, spans=span_scores.score_systems(pairs, gold_dir))
 
 
-def read_styles(gold_dir: Path, required: bool) -> dict[str, str] | None:
-    """stem -> layout style from the generator's manifest in GOLD_DIR or its parent; None when there is none."""
+def read_groups(gold_dir: Path, required: bool) -> tuple[str, dict[str, str]] | None:
+    """(what the labels are, stem -> label) from the manifest in GOLD_DIR or its parent; None when there is none.
+
+    The generator's manifest labels each report with its layout ``style``; a folder of real reports labels
+    each with the ``source`` it was published by, so its figures can be read per source.
+    """
     for folder in (gold_dir, gold_dir.parent):
         path = folder / MANIFEST_NAME
         if path.is_file():
-            styles = {}
+            groups, kinds = {}, set()
             for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
                 if line.strip():
                     try:
                         entry = json.loads(line)
-                        styles[entry["stem"]] = entry["style"]
-                    except (json.JSONDecodeError, KeyError, TypeError) as error:
-                        raise UsageError(f"{path} line {number}: not a manifest entry ({error})") from None
-            return styles
+                        kind = next(k for k in GROUP_KINDS if k in entry)
+                        groups[entry["stem"]] = entry[kind]
+                        kinds.add(kind)
+                    except (json.JSONDecodeError, KeyError, TypeError, StopIteration) as error:
+                        raise UsageError(f"{path} line {number}: not a manifest entry "
+                                         f"(a stem and one of {', '.join(GROUP_KINDS)}): {error!r}") from None
+            if len(kinds) > 1:
+                raise UsageError(f"{path}: entries group by both {' and '.join(sorted(kinds))}")
+            return (kinds.pop() if kinds else GROUP_KINDS[0]), groups
     if required:
         raise UsageError(f"--by-style: no {MANIFEST_NAME} in {gold_dir} or {gold_dir.parent}")
     return None
+
+
+def read_ambiguous(gold_dir: Path) -> dict[str, frozenset[str]]:
+    """stem -> the fields its text alone does not determine, from ``GOLD_DIR/AMBIGUOUS.txt`` (``file field`` lines)."""
+    path = gold_dir / AMBIGUOUS_NAME
+    if not path.is_file():
+        return {}
+    listed: dict[str, set[str]] = {}
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        parts = line.split()
+        if len(parts) != 2:
+            raise UsageError(f"{path} line {number}: expected 'file field', got {line!r}")
+        listed.setdefault(Path(parts[0]).stem, set()).add(parts[1])
+    return {stem: frozenset(keys) for stem, keys in listed.items()}
+
+
+@dataclass
+class Labels:
+    """What a gold folder says about its reports beside their gold: each one's group, its ambiguous fields."""
+
+    groups: dict[str, str]
+    ambiguous: dict[str, frozenset[str]]
+
+    def pair(self, stem: str, gold: dict, predicted, text: str | None = None, note: str | None = None) -> Pair:
+        return Pair(stem, gold, predicted, text=text, group=self.groups.get(stem), note=note,
+                    ambiguous=self.ambiguous.get(stem, frozenset()))
 
 
 def load_json(path: Path) -> dict:
@@ -173,7 +214,7 @@ def pair_inputs(files: list[Path], gold_dir: Path) -> tuple[list[tuple[Path, dic
     return pairs, skipped
 
 
-def pairs_from_outputs(pred_dir: Path, gold_dir: Path, styles: dict[str, str]) -> tuple[list[Pair], list[str]]:
+def pairs_from_outputs(pred_dir: Path, gold_dir: Path, labels: "Labels") -> tuple[list[Pair], list[str]]:
     """Pairs of saved outputs ``pred_dir/<stem>.json`` with their gold, reading each report's source for context."""
     if not pred_dir.is_dir():
         raise UsageError(f"--pred folder {pred_dir} does not exist")
@@ -183,11 +224,9 @@ def pairs_from_outputs(pred_dir: Path, gold_dir: Path, styles: dict[str, str]) -
         try:
             predicted = load_json(path)
         except InputError as error:
-            pairs.append(Pair(path.stem, gold, EMPTY_PREDICTION, group=styles.get(path.stem),
-                              note=f"unreadable output: {error.reason}"))
+            pairs.append(labels.pair(path.stem, gold, EMPTY_PREDICTION, note=f"unreadable output: {error.reason}"))
             continue
-        pairs.append(Pair(path.stem, gold, predicted, text=source_text(predicted.get("source")),
-                          group=styles.get(path.stem)))
+        pairs.append(labels.pair(path.stem, gold, predicted, text=source_text(predicted.get("source"))))
     return pairs, skipped
 
 
@@ -225,8 +264,7 @@ def shared_model_cells():
     return CellsOnce(default_labeller())
 
 
-def parse_inputs(inputs: list[tuple[Path, dict]], systems: list[str],
-                 styles: dict[str, str]) -> dict[str, list[Pair]]:
+def parse_inputs(inputs: list[tuple[Path, dict]], systems: list[str], labels: "Labels") -> dict[str, list[Pair]]:
     """Read each input once and parse it with every system; an unreadable input scores as an empty record."""
     from nianbao.pipeline import parse_document
     from nianbao.readers import read_document
@@ -234,15 +272,14 @@ def parse_inputs(inputs: list[tuple[Path, dict]], systems: list[str],
     pairs: dict[str, list[Pair]] = {name: [] for name in systems}
     reads_model = any(name != "rules" for name in systems)
     for path, gold in inputs:
-        group = styles.get(path.stem)
         try:
             doc = read_document(path)
         except InputError as error:
             for name in systems:
-                pairs[name].append(Pair(path.stem, gold, EMPTY_PREDICTION, group=group,
-                                        note=f"could not be read: {error.reason}"))
+                pairs[name].append(labels.pair(path.stem, gold, EMPTY_PREDICTION,
+                                               note=f"could not be read: {error.reason}"))
             continue
         labeller = shared_model_cells() if reads_model else None
         for name in systems:
-            pairs[name].append(Pair(path.stem, gold, parse_document(doc, name, labeller), text=doc.text, group=group))
+            pairs[name].append(labels.pair(path.stem, gold, parse_document(doc, name, labeller), text=doc.text))
     return pairs

@@ -13,7 +13,7 @@ from pathlib import Path
 import jinja2
 
 from evaluate import span_scores
-from evaluate.scoring import META_KEYS, SECTIONS, Context, Evaluation, Mismatch, ReportScore, Tally
+from evaluate.scoring import META_KEYS, SECTIONS, SURE, Context, Evaluation, Mismatch, ReportScore, Tally
 
 
 @dataclass
@@ -46,11 +46,16 @@ def figure_rows(evaluation: Evaluation, grouped_by: str | None) -> list[tuple[st
             ("figures", "report exact match", summary.exact)]
     rows += [("figures", f"metadata {key}", summary.meta[key]) for key in META_KEYS]
     rows.append(("figures", "metadata title (not one of the three)", summary.meta["title"]))
+    if summary.ambiguous.total:
+        rows.append(("figures", "ambiguous fields (in no figure above)", summary.ambiguous))
+    rows.append(("figures", f"fields with confidence ≥ {SURE}", summary.sure))
     rows += [("by section", f"{section} fields", summary.sections[section]) for section in SECTIONS]
     heading = f"by {grouped_by or 'group'}"
     for label, group in evaluation.groups.items():
         rows += [(heading, f"{label}: fields", group.fields), (heading, f"{label}: non-zero", group.nonzero),
                  (heading, f"{label}: exact match", group.exact)]
+        rows += [(heading, f"{label}: metadata {key}", group.meta[key]) for key in META_KEYS if key != "template"]
+        rows.append((heading, f"{label}: confidence ≥ {SURE}", group.sure))
     return rows
 
 

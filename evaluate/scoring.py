@@ -20,6 +20,7 @@ REPORTED_META_KEYS = META_KEYS + ("title",)  # title is scored and shown, but is
 SECTIONS = ("active", "requests", "review")
 CONTEXT_CHARS = 40  # characters of source text shown on each side of a mismatched value
 AMOUNT_DECIMALS = 6  # 万元 amounts carry at most 4 printed decimals (1 元); 6 absorbs float noise only
+SURE = 0.99  # a field this confident should be right: how often it is, is scored (ambiguous fields too)
 
 
 @dataclass
@@ -82,6 +83,8 @@ class ReportScore:
     gold_meta: dict
     predicted_meta: dict
     note: str | None = None  # e.g. why the parser produced nothing for this input
+    ambiguous: Tally = field(default_factory=Tally)  # the fields the text alone does not determine, scored apart
+    sure: Tally = field(default_factory=Tally)  # the fields given confidence >= SURE, ambiguous ones included
 
     @property
     def exact(self) -> bool:
@@ -98,6 +101,8 @@ class Summary:
     exact: Tally
     meta: dict[str, Tally]
     sections: dict[str, Tally]
+    ambiguous: Tally = field(default_factory=Tally)
+    sure: Tally = field(default_factory=Tally)
 
 
 @dataclass
@@ -123,6 +128,8 @@ class Pair:
     text: str | None = None  # the reader's text, which predicted start/end index
     group: str | None = None  # e.g. the layout style the report was generated with
     note: str | None = None
+    # Fields the text alone does not determine (a gold folder's AMBIGUOUS.txt): scored apart, in no other figure.
+    ambiguous: frozenset[str] = frozenset()
 
 
 def _is_number(value) -> bool:
@@ -172,13 +179,18 @@ def score_report(pair: Pair) -> ReportScore:
     predicted_meta = dict(predicted.get("meta") or {}, template=predicted.get("template"))
     gold_meta = dict(pair.gold.get("meta") or {}, template=pair.gold.get("template"))
 
-    fields, nonzero = Tally(), Tally()
+    fields, nonzero, ambiguous, sure = Tally(), Tally(), Tally(), Tally()
     sections = {section: Tally() for section in SECTIONS}
     mismatches = []
     for key, gold_value in pair.gold["fields"].items():
         cell = predicted_fields.get(key)
         value = cell.get("value") if cell else None
         ok = cell is not None and same_value(gold_value, value)
+        if cell is not None and (cell.get("confidence") or 0) >= SURE:
+            sure.add(ok)
+        if key in pair.ambiguous:
+            ambiguous.add(ok)
+            continue
         fields.add(ok)
         sections[field_spec(key).section].add(ok)
         if gold_value is not None and gold_value != 0:
@@ -189,7 +201,7 @@ def score_report(pair: Pair) -> ReportScore:
                                        context=_context(pair.text, cell.get("start"), cell.get("end"))))
     meta = {key: _same_meta(key, gold_meta.get(key), predicted_meta.get(key)) for key in REPORTED_META_KEYS}
     return ReportScore(pair.stem, pair.group, fields, nonzero, sections, meta, mismatches,
-                       gold_meta, predicted_meta, pair.note)
+                       gold_meta, predicted_meta, pair.note, ambiguous, sure)
 
 
 def summarise(scores: list[ReportScore]) -> Summary:
@@ -199,6 +211,8 @@ def summarise(scores: list[ReportScore]) -> Summary:
     for score in scores:
         summary.fields += score.fields
         summary.nonzero += score.nonzero
+        summary.ambiguous += score.ambiguous
+        summary.sure += score.sure
         summary.exact.add(score.exact)
         for key, ok in score.meta.items():
             summary.meta[key].add(ok)

@@ -17,7 +17,7 @@ from nianbao.paths import MODEL_DIR
 from nianbao.records import Check, Field
 
 FEATURES = ("agree", "rules_has", "model_has", "rules_conf", "model_conf", "from_model",
-            "checks_ok", "checks_broken", "checks_open", "is_null")
+            "checks_ok", "checks_broken", "checks_open", "is_null", "text_open")
 CALIBRATION_FILE = "calibration.json"
 
 
@@ -29,8 +29,13 @@ def _checks_by_key(checks: list[Check]) -> dict[str, list[Check]]:
     return found
 
 
-def field_features(field: Field, rule: Field | None, model: Field | None, checks: list[Check]) -> list[float]:
-    """The evidence about one field, in ``FEATURES`` order (``rule``/``model`` None: that reader did not run)."""
+def field_features(field: Field, rule: Field | None, model: Field | None, checks: list[Check],
+                   text_open: bool = False) -> list[float]:
+    """The evidence about one field, in ``FEATURES`` order (``rule``/``model`` None: that reader did not run).
+
+    ``text_open``: the rule layer found several readings of the field's printed row that nothing in the
+    text tells apart (a glued run that cuts several ways), so a value there is a choice, not a reading.
+    """
     def has(reading):
         return float(reading is not None and reading.start is not None)
 
@@ -40,14 +45,16 @@ def field_features(field: Field, rule: Field | None, model: Field | None, checks
             model.confidence if model is not None and model.start is not None else 0.0,
             float(field.by == "model"),
             float(sum(c.ok is True for c in checks)), float(sum(c.ok is False for c in checks)),
-            float(sum(c.ok is None for c in checks)), float(field.value is None)]
+            float(sum(c.ok is None for c in checks)), float(field.value is None), float(text_open)]
 
 
 def features_by_key(fields: dict[str, Field], rule_fields: dict[str, Field] | None,
-                    model_fields: dict[str, Field] | None, checks: list[Check]) -> dict[str, list[float]]:
+                    model_fields: dict[str, Field] | None, checks: list[Check],
+                    open_keys: frozenset[str] = frozenset()) -> dict[str, list[float]]:
     by_key = _checks_by_key(checks)
     return {key: field_features(field, rule_fields.get(key) if rule_fields else None,
-                                model_fields.get(key) if model_fields else None, by_key.get(key, []))
+                                model_fields.get(key) if model_fields else None, by_key.get(key, []),
+                                key in open_keys)
             for key, field in fields.items()}
 
 

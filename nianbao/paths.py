@@ -6,3 +6,4 @@ DATA_DIR = ROOT / "data"
 SEEDS_DIR = DATA_DIR / "seeds"
 GOLD_DIR = DATA_DIR / "gold"
 MODEL_DIR = ROOT / "model" / "checkpoint"
+REAL_DEV_DIR = DATA_DIR / "real-dev"  # real reports with hand-checked gold: reports/, gold/, manifest.jsonl

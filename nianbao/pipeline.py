@@ -19,6 +19,7 @@ from nianbao.text import Document
 from rules_fallback.checks import run_checks
 from rules_fallback.mapping import cells_to_fields
 from rules_fallback.meta import read_meta
+from rules_fallback.narrative import narrative_checks
 from rules_fallback.parser import RuleLabels, label_cells
 from rules_fallback.tables import row_readings, row_specs, table_balance
 
@@ -65,10 +66,10 @@ def parse_with_evidence(doc: Document, system: str, labeller=None) -> tuple[Repo
         warnings.extend(choices)
     else:
         fields = rule_fields if system == "rules" else model_fields
-    checks = run_checks(rules.template, rules.collapsed, fields)
+    checks = run_checks(rules.template, rules.collapsed, fields) + narrative_checks(rules.statements, fields)
     report = Report(source=doc.source, template=rules.template, meta=read_meta(doc), fields=fields,
                     checks=checks, warnings=warnings)
-    return report, features_by_key(fields, rule_fields, model_fields, checks)
+    return report, features_by_key(fields, rule_fields, model_fields, checks, rules.open_keys())
 
 
 def found_report(report: Report) -> bool:

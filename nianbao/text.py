@@ -19,8 +19,11 @@ import opencc
 from nianbao.errors import InputError
 from nianbao.schema import load_schema
 
-# Characters that carry nothing for parsing: BOM, zero-width spaces and joiners, carriage returns.
-_DROPPED = {"\ufeff", "\u200b", "\u200c", "\u200d", "\u2060", "\r"}
+# Characters that carry nothing for parsing: BOM, zero-width spaces and joiners.
+_DROPPED = {"\ufeff", "\u200b", "\u200c", "\u200d", "\u2060"}
+# A carriage return ends a line: before a line feed it is dropped, alone (old Mac line ends, which crawled
+# text from Hebei's sites has: "规范性文件\r\r\r16\r\r\r16") it is the line feed.
+_CR_BEFORE_LF = r"\r(?=\n)"
 # Control characters (Unicode category Cc) that no text file holds; tab, line and form feeds are text.
 _CONTROLS = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 
@@ -57,6 +60,8 @@ def _traditional_to_simplified() -> dict[str, str]:
 def _normalise_char(char: str) -> str:
     if char in _DROPPED:
         return ""
+    if char == "\r":
+        return "\n"
     char = unicodedata.normalize("NFKC", char)
     if len(char) == 1:
         char = _traditional_to_simplified().get(char, char)
@@ -86,12 +91,14 @@ def normalise(source: str, text: str) -> Document:
                 table[ord(char)] = out
         else:
             uneven.append(re.escape(char))
-    breaks = [_stray_markers().pattern] + (["[" + "".join(uneven) + "]"] if uneven else [])
+    breaks = [_stray_markers().pattern, _CR_BEFORE_LF] + (["[" + "".join(uneven) + "]"] if uneven else [])
     pieces, offsets, position = [], [], 0
     for match in re.finditer("|".join(breaks), text):
         pieces.append(text[position:match.start()].translate(table))
         offsets.extend(range(position, match.start()))
-        if match.end() - match.start() == 1 and not _stray_markers().fullmatch(match.group()):
+        dropped = (_stray_markers().fullmatch(match.group())
+                   or (match.group() == "\r" and text.startswith("\n", match.end())))
+        if match.end() - match.start() == 1 and not dropped:
             out = _normalise_char(match.group())
             pieces.append(out)
             offsets.extend([match.start()] * len(out))

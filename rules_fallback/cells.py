@@ -36,6 +36,9 @@ _BORDER = re.compile(r"[-=+:─━═┄┈┼├┤┌┐└┘┬┴╋┣┫�
 # A table rule pandoc draws under a header or a table: dash runs, one per column, some of them two
 # dashes wide ("  ------------ -- -- --------"); its "--" is a border, not an empty cell.
 _RULE_LINE = re.compile(r"[ \t]*-{2,}(?:[ \t]+-{2,})*[ \t]*")
+# No count is printed with a leading zero, so "00" or "0000000" is cells run together, even where spaces
+# separate other cells of the row: "结转下年度继续办理 0 0 00 00 0" is seven cells.
+_RUN_TOGETHER = re.compile(r"[+-]?0\d")
 
 
 @lru_cache(maxsize=1)
@@ -66,6 +69,9 @@ class GapCells:
 
     slots: list[Slot]
     glued: bool
+    # Where text ended the row, if text with cells after it follows before the next label: a row whose
+    # label the matcher did not know ("2.其他法律行政止公开", a misprint) or that a converter dropped.
+    rest: int | None = None
 
 
 def _on_rule_line(norm: str, position: int) -> bool:
@@ -141,9 +147,11 @@ def read_gap(norm: str, masked: str, start: int, end: int) -> GapCells:
             continue
         slots.extend(found)
     cells: list[Slot] = []
+    rest = None
     for slot in slots:
         if slot.kind == "text":
             if any(s.kind in ("value", "empty") for s in cells):
+                rest = slot.spans[0][0]
                 break
             cells.clear()  # blanks before the label's leftover text belong to the label
             continue
@@ -152,5 +160,7 @@ def read_gap(norm: str, masked: str, start: int, end: int) -> GapCells:
         return GapCells([], False)
     values = [s for s in cells if s.kind == "value"]
     glued = not piped and bool(values) and (not norm[values[0].spans[0][0] - 1].isspace()
-                                            or values[-1].spans[-1][1] == end)
-    return GapCells(cells, glued)
+                                            or values[-1].spans[-1][1] == end
+                                            or any(_RUN_TOGETHER.match(norm, start) for slot in values
+                                                   for start, _ in slot.spans))
+    return GapCells(cells, glued, rest)

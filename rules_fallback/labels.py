@@ -26,6 +26,7 @@ _NUMERALS = "一二三四五六七八九十"
 # 主要问题", glued "…00003、收到和处理…" once spaces are gone).
 _ITEM_NUMBER = rf"{ARABIC_ITEM_NUMBER}|\([{_NUMERALS}]+\)|[{_NUMERALS}]+、"
 _LEADING_ITEM_NUMBERS = re.compile(rf"^(?:[{_NUMERALS}]+、)?(?:\([{_NUMERALS}]+\))?(?:\d\.)?")
+_ITEM_DOT = re.compile(r"(?<=\d)、")  # "3、其他" is the row "3.其他"
 # A stripped label shorter than this is too generic to match alone ("3.其他" must not become "其他").
 _MIN_STRIPPED = 3
 _WHITESPACE = re.compile(r"\s+")
@@ -107,8 +108,10 @@ def _label_pattern() -> re.Pattern:
     strings = label_strings()
     # A lookahead on the characters a label can start with lets the engine skip the rest quickly.
     starts = sorted({form[0] for form in strings} | set(f"0123456789({_NUMERALS}"))
+    # The note after a label ("（单位：万元）") is never the next item's number: in "8.属于行政查询事项 105 … 105
+    # （四）无 1.本机关…" the （四） opens the next block, whose label a page break cut ("无" / "法提供").
     return re.compile(rf"(?=[{''.join(map(re.escape, starts))}])(?P<number>{_ITEM_NUMBER})?"
-                      rf"(?P<label>{_trie_regex(strings)})(?:\([^()\d]*\))?")
+                      rf"(?P<label>{_trie_regex(strings)})(?:\((?![{_NUMERALS}]+\))[^()\d]*\))?")
 
 
 class CompactText:
@@ -142,7 +145,9 @@ def find_labels(norm: str) -> list[Label]:
         start, end = view.norm_span(match.start(), match.end())
         number, text = match["number"], match["label"]
         # "3.其他" is a row of its own (其他 alone is a column): the item number is part of that label.
-        meanings = strings.get((number or "") + text) or strings[text]
+        meanings = strings.get(_ITEM_DOT.sub(".", number or "") + text) or strings[text]
+        if number and number[0].isdigit() and all(kind == "column" for kind, _ in meanings):
+            continue  # a column header is never numbered: "2.其他法律行政止公开" is a misprinted row label
         labels.append(Label(start, end, number, meanings))
     return labels
 

@@ -18,9 +18,11 @@ from collections import Counter
 
 from rules_fallback.cells import PIECE, is_cell_piece
 
-# A page number on a line of its own: "- 2 -", "— 2 —", "－2－", "第2页", "第 2 页 共 9 页", "2", "2/9".
-_PAGE_NUMBER = re.compile(r"[ \t]*(?:[-—–－]\s*\d{1,3}\s*[-—–－]|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d{1,3}\s*页)?"
-                          r"|\d{1,3}(?:\s*/\s*\d{1,3})?)[ \t]*")
+# A page number on a line of its own: "- 2 -", "— 2 —", "－2－", "第2页", "第 2 页 共 9 页" are never a cell,
+# wherever they are; "2" and "2/9" are one only next to a form feed (elsewhere "2" may be a cell on its line).
+_PAGE_MARK = r"[-—–－][^\S\n]*\d{1,3}[^\S\n]*[-—–－]|第[^\S\n]*\d{1,3}[^\S\n]*页(?:[^\S\n]*[,，/]?[^\S\n]*共[^\S\n]*\d{1,3}[^\S\n]*页)?"
+_PAGE_MARK_LINE = re.compile(rf"^[ \t]*(?:{_PAGE_MARK})[ \t]*$", re.M)
+_PAGE_NUMBER = re.compile(rf"[ \t]*(?:{_PAGE_MARK}|\d{{1,3}}(?:\s*/\s*\d{{1,3}})?)[ \t]*")
 _LINE = re.compile(r"[^\n]*")
 # A running header repeats the report's title or its body's name at the top of each page.
 _TITLE_WORDS = re.compile(r"政府信息公开.*报告")
@@ -53,11 +55,15 @@ def _is_running_header(norm: str, start: int, end: int, recurring: Counter) -> b
 
 
 def blank_page_furniture(norm: str) -> str:
-    """``norm`` with page numbers and running headers next to a form feed replaced by spaces."""
+    """``norm`` with page numbers, and running headers next to a form feed, replaced by spaces.
+
+    Text from a PDF reader that drops the form feeds (pdfplumber, pypdf) still prints the page number
+    between two rows of a table: "…746 12 0 0 10 1 769\n- 5 -\n法提供 2.没有现成信息…".
+    """
+    blanks: list[tuple[int, int]] = [match.span() for match in _PAGE_MARK_LINE.finditer(norm)]
     if "\f" not in norm:
-        return norm
+        return _blanked(norm, blanks)
     breaks = [match.start() for match in re.finditer("\f", norm)]
-    blanks: list[tuple[int, int]] = []
     tops = []
     for position in breaks:
         for forward in (False, True):
@@ -72,8 +78,14 @@ def blank_page_furniture(norm: str) -> str:
                 tops.append(line)
     recurring = Counter(norm[start:end].strip(" \t\f") for start, end in tops)
     blanks += [(start, end) for start, end in tops if _is_running_header(norm, start, end, recurring)]
+    return _blanked(norm, blanks + [(p, p + 1) for p in breaks])
+
+
+def _blanked(norm: str, blanks: list[tuple[int, int]]) -> str:
+    if not blanks:
+        return norm
     parts, position = [], 0
-    for start, end in sorted(set(blanks + [(p, p + 1) for p in breaks])):
+    for start, end in sorted(set(blanks)):
         if start < position:
             continue
         parts += [norm[position:start], " " * (end - start)]

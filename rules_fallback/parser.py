@@ -15,6 +15,7 @@ from nianbao.schema import get_template, load_schema
 from nianbao.text import Document
 from rules_fallback.checks import equations
 from rules_fallback.labels import find_labels, mask_labels
+from rules_fallback.narrative import Statement, read_statements, settle_by_narrative
 from rules_fallback.pages import blank_page_furniture
 from rules_fallback.sections import Region, find_regions
 from rules_fallback.tables import RowReading, read_labelled_rows, read_review_rows, resolve_with_table_rules
@@ -39,10 +40,17 @@ class RuleLabels:
     # Where each table section found lies: (start, end) in ``Document.norm``, from its heading (or its first
     # row label) to the next heading.
     regions: dict[str, tuple[int, int]] = field(default_factory=dict)
+    # What the prose says of the tables' counts ("全年收到…申请共44件"): evidence and a check, never a cell.
+    statements: list[Statement] = field(default_factory=list)
+    open_rows: list[RowReading] = field(default_factory=list)
 
     def field_keys(self) -> tuple[str, ...]:
         """The keys of the detected template (with （六） as one row when collapsed): what the model may label."""
         return template_keys(self.template, self.collapsed)
+
+    def open_keys(self) -> frozenset[str]:
+        """The keys of rows the text leaves open: glued runs that cut several ways nothing tells apart."""
+        return frozenset(key for reading in self.open_rows for key in reading.keys)
 
     def tableless_keys(self) -> set[str]:
         """The keys of the sections that print no table."""
@@ -76,15 +84,23 @@ def label_cells(doc: Document) -> RuleLabels:
     result = RuleLabels(template_name, collapsed,
                         regions={section: (region.start, region.end) for section, region in regions.items()})
     readings: dict[str, list[RowReading]] = {}
+    # Section 四 has one row, so the spacing of a table printed one cell a line is taken from section 三,
+    # which is read before it.
+    layout = None
     for section, region in regions.items():
         rows = section_rows(template_name, section, collapsed)
         if section == "review":
             keys = list(section_keys(template_name, section, collapsed))
             readings[section] = read_review_rows(norm, masked, region, template, rows, keys,
-                                                 f"section {_section_label(section)}", rules)
+                                                 f"section {_section_label(section)}", rules, layout)
         else:
-            readings[section] = read_labelled_rows(norm, masked, region, template, rows, rules)
+            table = read_labelled_rows(norm, masked, region, template, rows, rules)
+            readings[section] = table.rows
+            if section == "requests":
+                layout = table.layout
     resolve_with_table_rules(readings.get("requests", []), rules)
+    result.statements = read_statements(doc, template_name, list(result.regions.values()))
+    settle_by_narrative([r for section in readings.values() for r in section], result.statements)
 
     for section in template.prefixes:
         name = _section_label(section)
@@ -108,7 +124,9 @@ def label_cells(doc: Document) -> RuleLabels:
             cells = reading.resolved
             if cells is not None:
                 result.cells.extend(c for c in cells if c is not None)
-            elif len(reading.candidates) > 1:
+            if reading.open:
+                result.open_rows.append(reading)
+            if cells is None and len(reading.candidates) > 1 and not reading.notes:
                 ways = " | ".join(" ".join(c.raw if c else "·" for c in cand) for cand in reading.candidates[:4])
                 result.warnings.append(f"{reading.name}: glued digits can be cut {len(reading.candidates)} ways "
                                        f"that fit the table's sums ({ways}); row left out")

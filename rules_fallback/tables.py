@@ -12,11 +12,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import product, takewhile
 from typing import NamedTuple
 
 from nianbao.records import Cell
 from nianbao.schema import Template, field_spec
-from rules_fallback.cells import GapCells, read_gap
+from rules_fallback.blanks import LineLayout, PrintedRowSpans, line_layout, on_one_line, place, place_by_columns
+from rules_fallback.cells import GapCells, Slot, read_gap
 from rules_fallback.checks import Equation, equations
 from rules_fallback.glued import split_glued_digits
 from rules_fallback.labels import Label
@@ -26,7 +28,7 @@ from rules_fallback.values import normalise_value
 
 # How sure the rule layer is of a cell, by how it was read: the mapping keeps the surer of two claims.
 CONFIDENCE = {"printed": 1.0, "split": 0.95, "split_by_row_rule": 0.9, "split_by_table_rules": 0.85,
-              "split_unchecked": 0.75, "fewer_cells": 0.7}
+              "placed_by_spacing": 0.9, "by_row_order": 0.8, "split_by_narrative": 0.8, "split_unchecked": 0.75, "fewer_cells": 0.7}
 
 
 @dataclass
@@ -38,10 +40,16 @@ class RowReading:
     candidates: list[list[Cell | None]]  # None: a blank cell
     notes: list[str] = field(default_factory=list)
     printed: int = 0  # how many cells (or glued runs) the row printed
+    several_ways: bool = False  # its glued digits cut more ways than could all be kept
 
     @property
     def resolved(self) -> list[Cell | None] | None:
         return self.candidates[0] if len(self.candidates) == 1 else None
+
+    @property
+    def open(self) -> bool:
+        """Not read because the text allows several readings of it and nothing settled one."""
+        return self.resolved is None and (len(self.candidates) > 1 or self.several_ways)
 
 
 def _cell(norm: str, key: str, span: tuple[int, int], how: str) -> Cell:
@@ -180,6 +188,10 @@ def _split_glued(norm: str, reading: RowReading, spans: list[tuple[int, int]], r
     elif not splits.exhaustive or (not totals and len(splits.splits) > 1):
         reading.notes.append(f"{reading.name}: glued digits {glued!r} can be cut into {len(keys)} cells "
                              f"in several ways; row left out")
+        reading.several_ways = True
+        every = split_glued_digits(tokens, len(keys), decimal_ok)
+        if every.exhaustive:  # kept for what else can tell them apart (``narrative.settle_by_narrative``)
+            reading.candidates = [_cells_of_split(norm, keys, spans, tokens, parts, "split") for parts in every.splits]
     elif not splits.splits:
         reading.notes.append(f"{reading.name}: glued digits {glued!r} cannot be cut into {len(keys)} cells "
                              f"that fit the row's sum; row left out")
@@ -261,7 +273,7 @@ def resolve_with_table_rules(readings: list[RowReading], rules: list[Equation]) 
         if cells is None:
             return None
         cell = cells[reading.keys.index(key)]
-        return _value(cell) if cell is not None else None
+        return cell_value(cell) if cell is not None else None
 
     changed = True
     while changed:
@@ -281,7 +293,7 @@ def resolve_with_table_rules(readings: list[RowReading], rules: list[Equation]) 
                 changed = True
                 continue
             position = reading.keys.index(key)
-            kept = [c for c in reading.candidates if c[position] is not None and _value(c[position]) == value]
+            kept = [c for c in reading.candidates if c[position] is not None and cell_value(c[position]) == value]
             if kept and len(kept) < len(reading.candidates):
                 reading.candidates = kept
                 if len(kept) == 1:
@@ -289,9 +301,48 @@ def resolve_with_table_rules(readings: list[RowReading], rules: list[Equation]) 
                         if cell is not None:
                             cell.confidence = CONFIDENCE["split_by_table_rules"]
                 changed = True
+    _choose_jointly([r for r in readings if len(r.candidates) > 1], rules, known)
 
 
-def _value(cell: Cell) -> float | None:
+# The most ways of reading several ambiguous rows together that are tried against the equations.
+_MAX_JOINT_READINGS = 4096
+
+
+def _choose_jointly(ambiguous: list[RowReading], rules: list[Equation], known) -> None:
+    """Rows still ambiguous after one-at-a-time narrowing may share a column equation, so neither is
+    settled alone: in pingtan-2021 （一）予以公开 '270020130' and 1.本机关不掌握 '220000325' each cut two ways
+    that keep their row sums, and only one pair of cuts keeps every column balance.  Every combination of
+    their cuts is tried; the one that keeps the most equations (minus those it breaks) is taken when it is
+    the only best and breaks none.
+    """
+    ways = 1
+    for reading in ambiguous:
+        ways *= len(reading.candidates)
+    if len(ambiguous) < 2 or ways > _MAX_JOINT_READINGS:
+        return
+    keys = {key for reading in ambiguous for key in reading.keys}
+    involved = [eq for eq in rules if keys.intersection(eq.keys)]
+    fixed = {key: known(key) for eq in involved for key in eq.keys if key not in keys}
+    scored = []
+    for combination in product(*(reading.candidates for reading in ambiguous)):
+        values = dict(fixed)
+        for reading, cells in zip(ambiguous, combination):
+            values.update((key, None if cell is None else cell_value(cell)) for key, cell in zip(reading.keys, cells))
+        states = [eq.state(values) for eq in involved]
+        scored.append((sum(states), -1 in states, combination))
+    best = max(score for score, _, _ in scored)
+    winners = [(broken, combination) for score, broken, combination in scored if score == best]
+    if len(winners) != 1 or winners[0][0]:
+        return
+    for reading, cells in zip(ambiguous, winners[0][1]):
+        reading.candidates = [cells]
+        for cell in cells:
+            if cell is not None:
+                cell.confidence = CONFIDENCE["split_by_table_rules"]
+
+
+def cell_value(cell: Cell) -> float | None:
+    """The value of a cell the rule layer read (None when its text is no value)."""
     return _printed_value(cell.raw, cell.key)
 
 
@@ -308,34 +359,151 @@ def _row_end(labels: list[Label], index: int, rows: tuple[str, ...], end: int) -
     return end
 
 
-def read_labelled_rows(norm: str, masked: str, region: Region, template: Template, rows: tuple[str, ...],
-                       rules: list[Equation]) -> list[RowReading]:
-    """Rows of section 二 or 三: each row label in the region, then its cells up to the next label.
+def _row_gaps(norm: str, masked: str, region: Region, rows: tuple[str, ...]) -> list[tuple[Label, str, int, GapCells]]:
+    """(label, row, where its cells end, the cells after it) for every row label of a table, in text order.
 
-    A label that is both a column and a row ("总计") is a row once a row label has been seen: the
-    column header comes first.  ``masked`` is ``norm`` with the labels blanked out (``labels.mask_labels``):
-    a row's cells may lie inside its wrapped label.
+    A label that is both a column and a row ("总计") is a row once a row label has been seen: the column
+    header comes first.
     """
-    blocks = {row: block for block in template.block_of_section(region.section) for row in block.rows}
-    for block in template.block_of_section(region.section):
-        if block.collapsed_into:
-            blocks[block.collapsed_into] = block
-    readings, seen_row = [], False
+    found, seen_row = [], False
     for index, label in enumerate(region.labels):
         row = label.means("row", rows)
         if row is None or (label.means("column") and not seen_row):
             continue
         seen_row = True
-        block = blocks[row]
-        keys = [template.field_key(region.section, row, column) for column in block.columns]
-        gap = read_gap(norm, masked, label.start, _row_end(region.labels, index, rows, region.end))
-        readings.append(read_row(norm, gap, f"{template.prefixes[region.section] or region.section}.{row}",
-                                 keys, rules))
-    return readings
+        end = _row_end(region.labels, index, rows, region.end)
+        found.append((label, row, end, read_gap(norm, masked, label.start, end)))
+    return found
+
+
+def _spans_of(gap: GapCells) -> list[tuple[int, int]] | None:
+    """The spans of a row's cells when each is one printed value or empty mark (no pipes, nothing glued)."""
+    if gap.glued or any(slot.kind == "blank" or len(slot.spans) != 1 for slot in gap.slots):
+        return None
+    return [slot.spans[0] for slot in gap.slots]
+
+
+def _table_layout(norm: str, found: list[tuple[Label, str, int, GapCells]], widths: dict[str, int]) -> LineLayout | None:
+    """The one-cell-a-line spacing of a table from its rows (``blanks.line_layout``), None for other layouts."""
+    printed = []
+    for position, (label, row, _, gap) in enumerate(found):
+        spans = _spans_of(gap)
+        if spans and row in widths:
+            following = found[position + 1][0].start if position + 1 < len(found) else None
+            printed.append(PrintedRowSpans(label.end, spans, widths[row], following))
+    return line_layout(norm, printed)
+
+
+def _with_blanks(norm: str, gap: GapCells, layout: LineLayout | None, label_end: int, width: int,
+                 next_start: int | None, lead: int | None = None,
+                 reference: list[tuple[int, int]] | None = None) -> GapCells | None:
+    """The row's cells with its blank cells put back where the spacing shows them (one cell a line), or
+    where the columns of the ``reference`` row above do (aligned text); None if neither does."""
+    spans = _spans_of(gap)
+    if not spans or len(spans) >= width:
+        return None
+    columns = layout and place(layout, norm, PrintedRowSpans(label_end, spans, width, next_start), lead)
+    if not columns and reference is not None:
+        columns = place_by_columns(norm, spans, reference)
+    if not columns:
+        return None
+    slots = [Slot("blank") for _ in range(width)]
+    for column, slot in zip(columns, gap.slots):
+        slots[column] = slot
+    return GapCells(slots, False, gap.rest)
+
+
+@dataclass
+class TableReading:
+    """The rows read of one table, and its one-cell-a-line spacing (None when it is printed otherwise)."""
+
+    rows: list[RowReading]
+    layout: LineLayout | None
+
+
+def read_labelled_rows(norm: str, masked: str, region: Region, template: Template, rows: tuple[str, ...],
+                       rules: list[Equation], layout: LineLayout | None = None) -> TableReading:
+    """Rows of section 二 or 三: each row label in the region, then its cells up to the next label.
+
+    ``masked`` is ``norm`` with the labels blanked out (``labels.mask_labels``): a row's cells may lie inside
+    its wrapped label.  In text printed one cell per line, a row with blank cells is placed by the table's
+    spacing (``layout``, from its own full rows when not given).
+    """
+    blocks = {row: block for block in template.block_of_section(region.section) for row in block.rows}
+    for block in template.block_of_section(region.section):
+        if block.collapsed_into:
+            blocks[block.collapsed_into] = block
+    labelled = {row for label in region.labels if (row := label.means("row", rows))}
+    found = _row_gaps(norm, masked, region, rows)
+    layout = layout or _table_layout(norm, found, {row: len(block.columns) for row, block in blocks.items()})
+    readings = []
+    full_rows: dict[int, list[tuple[int, int]]] = {}  # width -> the cells of the last full row on one line
+    for position, (label, row, end, gap) in enumerate(found):
+        unlabelled = [r for r in _unlabelled_rows_after(row, rows, labelled) if blocks[r] is blocks[row]]
+        width = len(blocks[row].columns)
+        following = found[position + 1][0].start if position + 1 < len(found) else None
+        spans = _spans_of(gap)
+        if spans and len(spans) == width and on_one_line(norm, spans):
+            full_rows[width] = spans
+        placed = _with_blanks(norm, gap, layout, label.end, width, following, reference=full_rows.get(width))
+        # Two rows' cells under one label: the converter dropped the second row's label.
+        chunks = [placed] if placed else _whole_rows(gap, width, 1 + len(unlabelled))
+        reading = _read_template_row(norm, chunks[0], template, region.section, row, blocks[row], rules)
+        if placed:
+            _lower_confidence(reading, "placed_by_spacing")
+        readings.append(reading)
+        # Rows the text prints after this one without a label the matcher knows: the template's next rows
+        # that no label names, in their order, as long as the text holds another run of cells for each.
+        for index, unlabelled_row in enumerate(unlabelled, 1):
+            if index < len(chunks):
+                gap = chunks[index]
+            elif gap.rest is not None:
+                gap = read_gap(norm, masked, gap.rest, end)
+            else:
+                break
+            if not gap.slots:
+                break
+            reading = _read_template_row(norm, gap, template, region.section, unlabelled_row, blocks[row], rules)
+            _lower_confidence(reading, "by_row_order")
+            reading.notes.append(f"{reading.name}: no label of this row was recognised; the cells after the "
+                                 f"row before it read as this row, the next in the template")
+            readings.append(reading)
+    return TableReading(readings, layout)
+
+
+def _lower_confidence(reading: RowReading, how: str) -> None:
+    for cell in (c for candidate in reading.candidates for c in candidate if c is not None):
+        cell.confidence = min(cell.confidence, CONFIDENCE[how])
+
+
+def _whole_rows(gap: GapCells, width: int, most: int) -> list[GapCells]:
+    """The gap's cells as whole rows of ``width`` when it printed two to ``most`` rows of them, else the gap."""
+    slots = gap.slots
+    while slots and slots[0].kind == "blank":  # the label's own pipe cells: "(三)不予公开 | 1.属于国家秘密 | 0 …"
+        slots = slots[1:]
+    count = len(slots)
+    if most < 2 or count <= width or count % width or count // width > most or gap.glued \
+            or any(len(slot.spans) != 1 for slot in slots):
+        return [gap]
+    return [GapCells(slots[i:i + width], False, gap.rest if i + width == count else None)
+            for i in range(0, count, width)]
+
+
+def _read_template_row(norm: str, gap: GapCells, template: Template, section: str, row: str, block,
+                       rules: list[Equation]) -> RowReading:
+    keys = [template.field_key(section, row, column) for column in block.columns]
+    return read_row(norm, gap, f"{template.prefixes[section] or section}.{row}", keys, rules)
+
+
+def _unlabelled_rows_after(row: str, rows: tuple[str, ...], labelled: set[str]) -> list[str]:
+    """The rows that follow ``row`` in the template up to the next one a label in the text names."""
+    following = rows[rows.index(row) + 1:]
+    return list(takewhile(lambda r: r not in labelled, following))
 
 
 def read_review_rows(norm: str, masked: str, region: Region, template: Template, rows: tuple[str, ...],
-                     keys: list[str], name: str, rules: list[Equation]) -> list[RowReading]:
+                     keys: list[str], name: str, rules: list[Equation],
+                     layout: LineLayout | None = None) -> list[RowReading]:
     """Section 四, printed as the template prints it or as three labelled rows of five numbers:
 
         行政复议                 行政诉讼                                    (the template: one row
@@ -348,22 +516,29 @@ def read_review_rows(norm: str, masked: str, region: Region, template: Template,
                  复议后起诉  0        0        0        0      0
 
     The labelled reading is taken when some group label is followed by its cells and none by more
-    cells than its five columns; otherwise the row of 15 after the header is read.
+    cells than its five columns; otherwise the row of 15 after the header is read.  ``layout`` is the
+    one-cell-a-line spacing of section 三, which places the blank cells of a row printed that way.
     """
-    labelled = read_labelled_rows(norm, masked, region, template, rows, rules)
+    labelled = read_labelled_rows(norm, masked, region, template, rows, rules, layout).rows
     if any(r.printed for r in labelled) and all(r.printed <= len(r.keys) for r in labelled):
         return labelled
-    row = read_unlabelled_row(norm, masked, region, keys, name, rules)
+    row = read_unlabelled_row(norm, masked, region, keys, name, rules, layout)
     return [row] if row else []
 
 
 def read_unlabelled_row(norm: str, masked: str, region: Region, keys: list[str], name: str,
-                        rules: list[Equation]) -> RowReading | None:
+                        rules: list[Equation], layout: LineLayout | None = None) -> RowReading | None:
     """Section 四: the first cells after the heading's column headers, one row for every key."""
     bounds = [region.start] + [label.start for label in region.labels]
+    ends = [region.start] + [label.end for label in region.labels]
     for index, start in enumerate(bounds):
         end = region.labels[index].start if index < len(region.labels) else region.end
         gap = read_gap(norm, masked, start, end)
         if gap.slots:
-            return read_row(norm, gap, name, keys, rules)
+            # The row follows its header as one row follows another: a row break before its first cell.
+            placed = layout and _with_blanks(norm, gap, layout, ends[index], len(keys), None, layout.row_break)
+            reading = read_row(norm, placed or gap, name, keys, rules)
+            if placed:
+                _lower_confidence(reading, "placed_by_spacing")
+            return reading
     return None

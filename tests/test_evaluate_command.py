@@ -94,6 +94,35 @@ def test_reports_are_grouped_by_style_when_the_generator_manifest_is_beside_the_
     assert "plain: exact match" in out and "3/3 (100.00%)" in out
 
 
+def test_fields_listed_in_ambiguous_txt_are_scored_apart_and_a_source_manifest_groups_by_source(tmp_path, capsys):
+    # Two wrong fields: one the gold folder lists as ambiguous (left out of every figure but its own), one not.
+    stems = write_outputs(tmp_path / "pred", change=("000_2e827ae39ac43e7f", "review.total", 99))
+    record = tmp_path / "pred" / "001_321816853e0a54d9.json"
+    data = json.loads(record.read_text(encoding="utf-8"))
+    data["fields"]["requests.new.natural"]["value"] = 12345
+    record.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    gold_dir = tmp_path / "real" / "gold"
+    gold_dir.mkdir(parents=True)
+    for stem in stems:
+        (gold_dir / f"{stem}.json").write_bytes((GOLD_DIR / f"{stem}.json").read_bytes())
+    (gold_dir / "AMBIGUOUS.txt").write_text("001_321816853e0a54d9.json requests.new.natural\n"
+                                            "001_321816853e0a54d9.json requests.new.total\n", encoding="utf-8")
+    (tmp_path / "real" / "manifest.jsonl").write_text(
+        "".join(json.dumps({"stem": stem, "source": "A" if stem.startswith("000") else "B"}) + "\n"
+                for stem in stems), encoding="utf-8")
+    assert evaluate("--gold", gold_dir, "--pred", tmp_path / "pred", "--json", tmp_path / "r.json") == 0
+    out = capsys.readouterr().out
+    assert "field accuracy                         987/988 (99.90%)" in out
+    assert "ambiguous fields (in no figure above)  1/2 (50.00%)" in out
+    assert "by source" in out and "A: exact match" in out
+    assert "B: exact match                         4/4 (100.00%)" in out
+    summary = json.loads((tmp_path / "r.json").read_text())["systems"]["predictions"]["summary"]
+    assert (summary["ambiguous"]["right"], summary["ambiguous"]["total"]) == (1, 2)
+    assert (summary["exact"]["right"], summary["exact"]["total"]) == (4, 5)
+    # Every output field is given confidence 1.0: the two wrong ones are among the sure ones, the ambiguous too.
+    assert (summary["sure"]["right"], summary["sure"]["total"]) == (988, 990)
+
+
 @pytest.mark.parametrize("argv, message", [
     (["--gold", "{tmp}/nowhere", "--pred", "{tmp}/pred"], "gold folder"),
     (["--gold", "{tmp}/empty", "--pred", "{tmp}/pred"], "no input has a gold file"),
