@@ -30,14 +30,12 @@ from nianbao.errors import InputError
 from nianbao.pipeline import SYSTEMS, parse_document
 from nianbao.readers import read_document
 from nianbao.records import Report
-from nianbao.schema import field_spec
+from nianbao.schema import field_spec, load_schema
 from nianbao.spacy_component import SPANS_KEY, set_spans
 from nianbao.text import Document
 
 DEFAULT_SYSTEM = "hybrid"
 FALLBACK_SYSTEM = "rules"
-SECTION_TITLES = {"active": "主动公开政府信息情况 (active)", "requests": "收到和处理政府信息公开申请情况 (requests)",
-                  "review": "行政复议、行政诉讼情况 (review)"}
 COLOURS = {"by-rules": "#ffd866", "by-model": "#9fd0ff", "by-both": "#a8e6a1", "null": "#d6d6d6",
            "failed": "#ffa94d", "wrong": "#ff6b6b"}
 CONTEXT_CHARS = 30  # text shown before a section's first field and after its last, where no line ends sooner
@@ -99,8 +97,8 @@ def show(value) -> str:
 
 
 def colours(report: Report, score: ReportScore | None) -> dict[str, str]:
-    """Each field's colour (by its ``short_label``), by what a reviewer should look at first: differs from gold, in a failed
-    check, null, then which reader found it."""
+    """Each field's colour, by its ``short_label``: by what a reviewer should look at first — differs
+    from gold, in a failed check, null — and otherwise by which reader found it."""
     wrong = {m.key for m in score.mismatches} if score else set()
     in_failed = {key for check in report.checks if check.ok is False for key in check.keys}
     found = {}
@@ -127,9 +125,15 @@ def section_docs(doc: Document, report: Report) -> list[Doc]:
         last = min(len(doc.text) if line_end < 0 else line_end, last + CONTEXT_CHARS)
         section_doc = _display_tokenizer().make_doc(doc.text[first:last])
         set_spans(section_doc, [(short_label(key), start - first, end - first) for key, start, end in spans])
-        section_doc.user_data["title"] = f"{SECTION_TITLES[section]}: {len(spans)} fields read"
+        section_doc.user_data["title"] = f"{section_title(section)}: {len(spans)} fields read"
         docs.append(section_doc)
     return docs
+
+
+def section_title(section: str) -> str:
+    """The section's printed heading and its key, e.g. ``主动公开政府信息情况 (active)``."""
+    label = next(entry["label"] for entry in load_schema()["sections"] if entry["key"] == section)
+    return f"{label} ({section})"
 
 
 def short_label(key: str) -> str:

@@ -6,7 +6,7 @@ import re
 import pytest
 
 import nianbao.pipeline
-from evaluate.review import COLOURS, SECTION_TITLES, render_review, short_label
+from evaluate.review import COLOURS, render_review, section_title, short_label
 from nianbao.cli import main
 from nianbao.paths import GOLD_DIR, SEEDS_DIR
 from nianbao.readers import read_document
@@ -45,7 +45,7 @@ def labels(html):
 
 def test_every_field_of_a_seed_is_drawn_by_displacy_with_its_key_in_its_section(tmp_path):
     html = review(tmp_path, SEED, "--system", "rules")
-    expected = {SECTION_TITLES[section]: [short_label(key) for key in GOLD["fields"] if field_spec(key).section == section]
+    expected = {section_title(section): [short_label(key) for key in GOLD["fields"] if field_spec(key).section == section]
                 for section in ("active", "requests", "review")}
     assert {title: sorted(label for _, label in drawn) for title, drawn in labels(html).items()} == \
         {title: sorted(keys) for title, keys in expected.items()}
