@@ -18,6 +18,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from evaluate import span_scores
 from evaluate.report import Results, Unavailable, render_html, render_terminal, to_json
 from evaluate.scoring import Pair, score_reports
 from nianbao.errors import InputError
@@ -88,7 +89,8 @@ def collect_results(args: argparse.Namespace) -> Results:
     if args.pred:
         pairs, skipped = pairs_from_outputs(Path(args.pred), gold_dir, labels)
         systems = {PRED_SYSTEM_NAME: score_reports(pairs)}
-        return Results(str(gold_dir), systems, skipped, grouped_by)
+        return Results(str(gold_dir), systems, skipped, grouped_by,
+                       spans=span_scores.score_systems({PRED_SYSTEM_NAME: pairs}, gold_dir))
 
     inputs, skipped = pair_inputs(expand_inputs(args.inputs), gold_dir)
     from nianbao.pipeline import SYSTEMS
@@ -104,7 +106,7 @@ def collect_results(args: argparse.Namespace) -> Results:
     pairs = parse_inputs(inputs, runnable, labels)
     for name in runnable:
         systems[name] = score_reports(pairs[name])
-    return Results(str(gold_dir), systems, skipped, grouped_by)
+    return Results(str(gold_dir), systems, skipped, grouped_by, spans=span_scores.score_systems(pairs, gold_dir))
 
 
 def read_groups(gold_dir: Path, required: bool) -> tuple[str, dict[str, str]] | None:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import jinja2
 
+from evaluate import span_scores
 from evaluate.scoring import META_KEYS, SECTIONS, SURE, Context, Evaluation, Mismatch, ReportScore, Tally
 
 
@@ -30,6 +31,7 @@ class Results:
     systems: dict[str, Evaluation | Unavailable]
     skipped: list[str] = field(default_factory=list)  # inputs without a gold file, with a note each
     grouped_by: str | None = None  # what the group labels are, e.g. "style"
+    spans: dict[str, span_scores.SpanScores] = field(default_factory=dict)  # systems scored on gold spans
 
     @property
     def scored(self) -> dict[str, Evaluation]:
@@ -123,6 +125,7 @@ def render_terminal(results: Results, max_mismatches: int = 20) -> str:
                           + "".join(cells[label, name].ljust(widths[name]) for name in names)).rstrip())
         if len(names) > 1:
             lines.append("(* best of the systems compared)")
+    lines += span_scores.terminal_lines(results.spans)
     for name in names:
         evaluation = results.scored[name]
         mismatches = evaluation.mismatches
@@ -179,6 +182,7 @@ def to_json(results: Results) -> dict:
                             "reports": _jsonable(result.reports)})
                     for name, result in results.systems.items()},
         "skipped": list(results.skipped),
+        "spans": span_scores.to_json(results.spans),
     }
 
 
@@ -191,4 +195,4 @@ def render_html(results: Results, title: str = "nianbao evaluation") -> str:
     return _ENVIRONMENT.get_template("report.html.j2").render(
         title=title, results=results, rows=comparison_rows(results), names=list(results.scored),
         unavailable={name: r.reason for name, r in results.systems.items() if isinstance(r, Unavailable)},
-        meta_mismatches=meta_mismatches, show=_show)
+        meta_mismatches=meta_mismatches, show=_show, span_rows=span_scores.rows(results.spans))

@@ -1,4 +1,4 @@
-"""``nianbao review``: one report as an HTML page, every labelled cell highlighted where it was printed.
+"""``nianbao review``: one report as an HTML page, every field marked where it was printed, by displaCy.
 
 Example::
 
@@ -6,35 +6,52 @@ Example::
         --system rules --out review.html
 
 A wrong value is usually a right number read from the wrong place (a shifted column, a glued row), and
-that shows at a glance when each cell is marked in the text it came from, with its key beside it.  The
-page is our own Jinja2 template rather than displaCy's span renderer: displaCy lays a text out token by
-token (a flattened table's line structure is lost) and colours spans by label only, while a reviewer
-needs the lines kept, a tooltip per cell and red for the cells that disagree with gold.
+that shows at a glance when each cell is marked in the text it came from, with its key beside it.  Each
+section's table is drawn by displaCy's span renderer (``displacy.render(style="span")``) from a spaCy Doc
+whose span group holds that section's fields, labelled with their keys; a field's colour says whether it
+differs from gold, is in a failed check, is null, or which reader found it.  Beside the tables: the
+figures, the gold differences and the failed checks.
 """
 from __future__ import annotations
 
 import argparse
-import re
 import sys
-from bisect import bisect_right
-from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import jinja2
+import spacy
+from spacy import displacy
+from spacy.tokens import Doc
 
 from evaluate.command import load_gold
-from evaluate.scoring import Mismatch, Pair, ReportScore, score_report
+from evaluate.scoring import SECTIONS, Mismatch, Pair, ReportScore, score_report
 from nianbao.errors import InputError
 from nianbao.pipeline import SYSTEMS, parse_document
 from nianbao.readers import read_document
 from nianbao.records import Report
+from nianbao.schema import field_spec, load_schema
+from nianbao.spacy_component import SPANS_KEY, set_spans
 from nianbao.text import Document
 
 DEFAULT_SYSTEM = "hybrid"
 FALLBACK_SYSTEM = "rules"
-PROSE_CHARS = 120  # a line without any cell longer than this is folded, so the tables stay in view
-PROSE_HEAD = 40  # characters of a folded line shown while it is folded
-_BLANK_RUN = re.compile(r"\n(?:[ \t\u3000]*\n){2,}")  # two or more blank lines
+COLOURS = {"by-rules": "#ffd866", "by-model": "#9fd0ff", "by-both": "#a8e6a1", "null": "#d6d6d6",
+           "failed": "#ffa94d", "wrong": "#ff6b6b"}
+CONTEXT_CHARS = 30  # text shown before a section's first field and after its last, where no line ends sooner
+# displaCy's span templates (``spacy.displacy.templates``) with the label in the flow of the text, under
+# its cell, rather than absolutely placed: cells of a table row sit a few characters apart, and labels
+# placed on top of each other could not be read.  No line breaks between the tags: the text keeps its
+# own (white-space: pre-wrap), and these would show too.
+SPAN_TEMPLATES = {
+    "span": '<span style="font-weight: bold; display: inline-block; position: relative; vertical-align: top; '
+            'padding-bottom: 2px;">{text}{span_slices}{span_starts}</span>',
+    "slice": '<span style="background: {bg}; top: {top_offset}px; height: 4px; left: -1px; width: calc(100% + 2px); '
+             'position: absolute;"></span>',
+    "start": '<span style="display: block; background: {bg}; color: #000; margin-top: 3px; padding: 2px 3px; '
+             'font-size: 0.62em; font-weight: bold; line-height: 1; border-radius: 3px; white-space: nowrap;">'
+             '{label}{kb_link}</span>',
+}
 
 _ENVIRONMENT = jinja2.Environment(loader=jinja2.FileSystemLoader(Path(__file__).parent),
                                   autoescape=True, undefined=jinja2.StrictUndefined)
@@ -75,98 +92,70 @@ def parse_or_fall_back(doc: Document, system: str) -> tuple[Report, str]:
         return parse_document(doc, FALLBACK_SYSTEM), f"{FALLBACK_SYSTEM} ({system} asked for: no model checkpoint)"
 
 
-@dataclass
-class Annotation:
-    """One field read from a marked span, and how it compares with gold."""
-
-    key: str
-    value: int | float | None
-    raw: str | None
-    by: str | None
-    confidence: float
-    gold: int | float | None = None
-    wrong: bool = False  # differs from gold
-    failed_check: bool = False  # part of a consistency rule the report breaks
-
-    @property
-    def tooltip(self) -> str:
-        parts = [f"{self.key} = {show(self.value)} (printed {self.raw!r})", f"by {self.by}",
-                 f"confidence {self.confidence:.2f}"] + [f"gold {show(self.gold)}"] * self.wrong
-        return " · ".join(parts)
-
-
-@dataclass
-class Mark:
-    """A highlighted span of ``Document.text``; fields whose spans overlap share one mark."""
-
-    start: int
-    end: int
-    annotations: list[Annotation] = field(default_factory=list)
-
-    @property
-    def classes(self) -> str:
-        first = self.annotations[0]
-        names = [f"by-{first.by}"]
-        names += ["null"] * all(a.value is None for a in self.annotations)
-        names += ["wrong"] * any(a.wrong for a in self.annotations)
-        names += ["failed"] * any(a.failed_check for a in self.annotations)
-        return " ".join(names)
-
-
-@dataclass
-class Piece:
-    """A stretch of the page's text: plain ``text``, a ``mark``, or a folded ``prose`` line or ``blank`` run."""
-
-    kind: str
-    text: str
-    mark: Mark | None = None
-
-
 def show(value) -> str:
     return "null" if value is None else str(value)
 
 
-def marks_of(report: Report, score: ReportScore | None) -> list[Mark]:
-    """A mark per printed span, in text order, each annotated with the fields read from it."""
-    wrong = {m.key: m.gold for m in score.mismatches} if score else {}
+def colours(report: Report, score: ReportScore | None) -> dict[str, str]:
+    """Each field's colour, by its ``short_label``: by what a reviewer should look at first — differs
+    from gold, in a failed check, null — and otherwise by which reader found it."""
+    wrong = {m.key for m in score.mismatches} if score else set()
     in_failed = {key for check in report.checks if check.ok is False for key in check.keys}
-    located = sorted((f.start, f.end, key, f) for key, f in report.fields.items() if f.start is not None)
-    marks: list[Mark] = []
-    for start, end, key, f in located:
-        annotation = Annotation(key, f.value, f.raw, f.by, f.confidence, wrong.get(key), key in wrong,
-                                key in in_failed)
-        if marks and start < marks[-1].end:
-            marks[-1].end = max(marks[-1].end, end)
-        else:
-            marks.append(Mark(start, end))
-        marks[-1].annotations.append(annotation)
-    return marks
+    found = {}
+    for key, field in report.fields.items():
+        state = ("wrong" if key in wrong else "failed" if key in in_failed else
+                 "null" if field.value is None else f"by-{field.by}")
+        found[short_label(key)] = COLOURS[state]
+    return found
 
 
-def pieces_of(text: str, marks: list[Mark]) -> list[Piece]:
-    """The whole text cut into plain stretches, marks, and what is folded to keep the tables in view.
+def section_docs(doc: Document, report: Report) -> list[Doc]:
+    """A spaCy Doc per section holding a table, from its first field read to its last (widened to whole
+    lines, or by ``CONTEXT_CHARS`` in a text without line breaks there), with that section's fields as
+    its span group, labelled by key without the section's own prefix, and the section as displaCy's title."""
+    located = [(key, field.start, field.end) for key, field in report.fields.items() if field.start is not None]
+    docs = []
+    for section in SECTIONS:
+        spans = [(key, start, end) for key, start, end in located if field_spec(key).section == section]
+        if not spans:
+            continue
+        first, last = min(start for _, start, _ in spans), max(end for _, _, end in spans)
+        first = max(doc.text.rfind("\n", 0, first) + 1, first - CONTEXT_CHARS)
+        line_end = doc.text.find("\n", last)
+        last = min(len(doc.text) if line_end < 0 else line_end, last + CONTEXT_CHARS)
+        section_doc = _display_tokenizer().make_doc(doc.text[first:last])
+        set_spans(section_doc, [(short_label(key), start - first, end - first) for key, start, end in spans])
+        section_doc.user_data["title"] = f"{section_title(section)}: {len(spans)} fields read"
+        docs.append(section_doc)
+    return docs
 
-    Folded are long lines without a cell (``prose``) and runs of blank lines (``blank``, shown as one:
-    text extracted from Word files often has ten in a row between sections).
-    """
-    line_starts = [0] + [match.end() for match in re.finditer("\n", text)]
-    marked_lines = {bisect_right(line_starts, m.start) - 1 for m in marks}
-    stops: list[tuple[int, int, str, Mark | None]] = [(m.start, m.end, "mark", m) for m in marks]
-    for number, start in enumerate(line_starts):
-        end = text.find("\n", start)
-        end = len(text) if end < 0 else end
-        if end - start > PROSE_CHARS and number not in marked_lines:
-            stops.append((start, end, "prose", None))
-    stops += [(match.start(), match.end(), "blank", None) for match in _BLANK_RUN.finditer(text)]
-    pieces, position = [], 0
-    for start, end, kind, mark in sorted(stops, key=lambda stop: stop[0]):
-        if start > position:
-            pieces.append(Piece("text", text[position:start]))
-        pieces.append(Piece(kind, text[start:end], mark))
-        position = end
-    if position < len(text):
-        pieces.append(Piece("text", text[position:]))
-    return pieces
+
+def section_title(section: str) -> str:
+    """The section's printed heading and its key, e.g. ``主动公开政府信息情况 (active)``."""
+    label = next(entry["label"] for entry in load_schema()["sections"] if entry["key"] == section)
+    return f"{label} ({section})"
+
+
+def short_label(key: str) -> str:
+    """A field key as its section's view labels it: ``requests.new.natural`` -> ``new.natural``."""
+    section = field_spec(key).section
+    return key.removeprefix(f"{section}.")
+
+
+@lru_cache(maxsize=1)
+def _display_tokenizer():
+    """spaCy's rule-based tokenizer, which keeps a run of Chinese text one token: displaCy puts a space
+    after every token, and one per character (``spacy.blank("zh")``) would space the text out."""
+    return spacy.blank("xx")
+
+
+def render_sections(docs: list[Doc], colours_by_key: dict[str, str]) -> str:
+    """displaCy's span view of the section Docs, labels shown, coloured by ``colours``."""
+    if not docs:
+        return ""
+    return displacy.render(docs, style="span", page=False, options={
+        "spans_key": SPANS_KEY, "colors": colours_by_key, "template": SPAN_TEMPLATES,
+        "top_offset": 24, "top_offset_step": 6})
 
 
 def split_mismatches(report: Report, score: ReportScore | None) -> tuple[list[Mismatch], list[Mismatch]]:
@@ -182,7 +171,6 @@ def split_mismatches(report: Report, score: ReportScore | None) -> tuple[list[Mi
 def render_review(doc: Document, report: Report, system: str, gold: dict | None = None) -> str:
     """The self-contained review page of one parsed report, compared with ``gold`` when given."""
     score = score_report(Pair(Path(doc.source).stem, gold, report, text=doc.text)) if gold else None
-    marks = marks_of(report, score)
     values = [f.value for f in report.fields.values()]
     counts = {"fields": len(values), "with a value": sum(v is not None for v in values),
               "null": sum(v is None for v in values),
@@ -193,5 +181,6 @@ def render_review(doc: Document, report: Report, system: str, gold: dict | None 
               "not checkable (a cell is null)": sum(c.ok is None for c in report.checks)}
     return _ENVIRONMENT.get_template("review.html.j2").render(
         report=report, system=system, gold=gold, score=score, counts=counts, checks=checks,
-        failed=[c for c in report.checks if c.ok is False], pieces=pieces_of(doc.text, marks),
-        located_wrong=located_wrong, unlocated=unlocated, prose_head=PROSE_HEAD, show=show)
+        failed=[c for c in report.checks if c.ok is False],
+        sections=render_sections(section_docs(doc, report), colours(report, score)),
+        colours=COLOURS, located_wrong=located_wrong, unlocated=unlocated, show=show)

@@ -72,6 +72,12 @@ def parse_with_evidence(doc: Document, system: str, labeller=None) -> tuple[Repo
     return report, features_by_key(fields, rule_fields, model_fields, checks, rules.open_keys())
 
 
+def found_report(report: Report) -> bool:
+    """Whether any table cell of a report was read: a text without one (a news page, a report whose
+    tables are pictures) is not a report, however its fields came out."""
+    return any(field.raw is not None for field in report.fields.values())
+
+
 def model_cells(doc: Document, rules: RuleLabels, labeller) -> list[Cell]:
     """The model's cells of ``doc`` for the template the rule layer detected, each in the table of its
     section where the rule layer found that table; a glued run that is not read as a whole printed row

@@ -1,15 +1,18 @@
-"""``nianbao review``: a seed's page marks every cell with its key, red where gold disagrees; broken rules listed."""
+"""``nianbao review``: displaCy draws every field of a seed with its key, red where gold disagrees, orange
+where a rule it is in breaks; the differences and the broken rules are listed beside it."""
 import json
 import re
 
 import pytest
 
 import nianbao.pipeline
-from evaluate.review import Annotation, Mark, pieces_of, render_review
+from evaluate.review import COLOURS, render_review, section_title, short_label
 from nianbao.cli import main
 from nianbao.paths import GOLD_DIR, SEEDS_DIR
 from nianbao.readers import read_document
 from nianbao.records import Field
+from nianbao.schema import field_spec
+from test_rules_glued import glued_requests
 
 STEM = "004_4c36db1c4b6f0da5"
 SEED = SEEDS_DIR / f"{STEM}.txt"
@@ -32,30 +35,42 @@ def gold_file(tmp_path, **changes):
     return path
 
 
-def marks(html):
-    """(classes, printed text, keys) of every highlighted cell on the page."""
-    return [(classes, printed, re.findall(r'id="cell-([^"]+)"', inner)) for classes, printed, inner in
-            re.findall(r'<mark class="([^"]*)" title="[^"]*">([^<]*)(.*?)</mark>', html, re.S)]
+def labels(html):
+    """section title -> [(colour, label)] of every field displaCy drew, in text order."""
+    drawn = {}
+    for title, block in re.findall(r'<h2 style="margin: 0">([^<]*)</h2>(.*?)(?=<h2 style="margin: 0">|</main>)', html, re.S):
+        drawn[title.split(":")[0]] = re.findall(r'display: block; background: (#[0-9a-f]+);[^>]*>([^<]+)</span>', block)
+    return drawn
 
 
-def test_every_field_of_a_seed_is_highlighted_with_its_key(tmp_path):
+def test_every_field_of_a_seed_is_drawn_by_displacy_with_its_key_in_its_section(tmp_path):
     html = review(tmp_path, SEED, "--system", "rules")
-    keys = [key for _, _, mark_keys in marks(html) for key in mark_keys]
-    assert sorted(keys) == sorted(GOLD["fields"])
+    expected = {section_title(section): [short_label(key) for key in GOLD["fields"] if field_spec(key).section == section]
+                for section in ("active", "requests", "review")}
+    assert {title: sorted(label for _, label in drawn) for title, drawn in labels(html).items()} == \
+        {title: sorted(keys) for title, keys in expected.items()}
+    assert {colour for drawn in labels(html).values() for colour, _ in drawn} <= {COLOURS["by-rules"], COLOURS["null"]}
     assert "right: <b" not in html  # no gold given: nothing is scored
 
 
-def test_the_tooltip_gives_value_system_and_confidence(tmp_path):
-    html = review(tmp_path, SEED, "--system", "rules")
-    assert 'title="active.procurement.amount_wan = 56742.1644 (printed &#39;56742.1644万元&#39;) · by rules' in html
-
-
-def test_a_value_differing_from_gold_is_red_with_the_gold_value_beside_it(tmp_path):
+def test_a_value_differing_from_gold_is_red_and_listed_with_the_gold_value(tmp_path):
     html = review(tmp_path, SEED, "--gold", gold_file(tmp_path, **{"requests.new.natural": 30}), "--system", "rules")
-    wrong = [(printed, keys) for classes, printed, keys in marks(html) if "wrong" in classes.split()]
-    assert wrong == [("29", ["requests.new.natural"])]
-    assert 'id="cell-requests.new.natural">requests.new.natural</span><span class="gold">gold 30</span>' in html
+    red = [label for drawn in labels(html).values() for colour, label in drawn if colour == COLOURS["wrong"]]
+    assert red == ["new.natural"]
+    differences = html.split("Differences from gold (1)")[1].split("</table>")[0]
+    assert "<code>requests.new.natural</code></td><td>30</td><td class=\"bad\">29</td><td>29</td>" in differences
     assert re.search(r'right: <b class="ok">197</b> · wrong: <b class="bad">1</b> of 198', html)
+
+
+def test_a_glued_row_is_drawn_cell_by_cell(tmp_path):
+    glued = tmp_path / "glued.txt"
+    glued.write_text(glued_requests({0: "21710000218", 2: "21710000218", 21: "21710000218"}), encoding="utf-8")
+    html = review(tmp_path, glued, "--system", "rules")
+    row = html.split("申请数量")[1].split("二、上年结转")[0]
+    assert re.findall(r'position: relative; vertical-align: top; padding-bottom: 2px;">([^<]+)<', row) == \
+        ["217", "1", "0", "0", "0", "0", "218"]
+    assert [label for _, label in re.findall(r'background: (#[0-9a-f]+);[^>]*nowrap;">([^<]+)</span>', row)] == \
+        [f"new.{column}" for column in ("natural", "commercial", "research", "social", "legal", "other_org", "total")]
 
 
 def test_a_gold_field_the_parser_found_no_cell_for_is_listed(tmp_path):
@@ -63,9 +78,9 @@ def test_a_gold_field_the_parser_found_no_cell_for_is_listed(tmp_path):
     report = nianbao.pipeline.parse_document(doc, "rules")
     report.fields["requests.new.natural"] = Field(None)
     html = render_review(doc, report, "rules", GOLD)
-    listed = html.split("Gold disagreements with no cell in the text (1)")[1].split("</table>")[0]
+    listed = html.split("With no cell in the text:")[1].split("</table>")[0]
     assert "<code>requests.new.natural</code></td><td>29</td>" in listed
-    assert 'id="cell-requests.new.natural"' not in html
+    assert "new.natural" not in [label for drawn in labels(html).values() for _, label in drawn]
 
 
 def test_an_altered_printed_number_lists_the_rules_it_breaks(tmp_path):
@@ -77,8 +92,8 @@ def test_an_altered_printed_number_lists_the_rules_it_breaks(tmp_path):
     assert "Failed consistency checks (2)" in html
     assert ("requests_balance broken at natural: requests.new.natural (31) + requests.carried_over.natural (0)"
             " = 31 but requests.total.natural (29) + requests.carry_forward.natural (0) = 29") in html
-    in_failed = {key for classes, _, keys in marks(html) if "failed" in classes.split() for key in keys}
-    assert "requests.new.natural" in in_failed and "requests.granted.natural" not in in_failed
+    orange = {label for drawn in labels(html).values() for colour, label in drawn if colour == COLOURS["failed"]}
+    assert "new.natural" in orange and "granted.natural" not in orange
 
 
 def test_hybrid_without_a_model_checkpoint_reviews_the_rules_with_a_note(tmp_path, monkeypatch, capsys):
@@ -101,11 +116,3 @@ def test_bad_input_exits_2_with_a_message_and_no_traceback(tmp_path, monkeypatch
     err = capsys.readouterr().err
     assert reason in err and "Traceback" not in err
     assert not (tmp_path / "page.html").exists()
-
-
-def test_long_lines_without_cells_and_runs_of_blank_lines_are_folded():
-    prose = "根据《中华人民共和国政府信息公开条例》" * 10
-    text = f"{prose}\n\n\n\n{prose} 0\n"
-    cell = Mark(len(text) - 2, len(text) - 1, [Annotation("review.total", 0, "0", "rules", 1.0)])
-    kinds = [(piece.kind, piece.text) for piece in pieces_of(text, [cell])]
-    assert kinds == [("prose", prose), ("blank", "\n\n\n\n"), ("text", f"{prose} "), ("mark", "0"), ("text", "\n")]
