@@ -36,6 +36,7 @@ from nianbao.errors import InputError
 from nianbao.inputs import expand_inputs, output_names
 from nianbao.readers import read_document
 from nianbao.records import Report
+from nianbao.summary import write_summary
 from nianbao.writers import FORMATS, remove_stale_temporaries, write_collection, write_json, write_jsonl
 
 STATE_FILE = ".nianbao-state.jsonl"
@@ -172,8 +173,9 @@ def run(args: argparse.Namespace) -> int:
     if args.output_format != "json":
         records = [json.loads(record.read_text(encoding="utf-8")) for _, record in sorted(done)]
         outputs = ", ".join(str(path) for path in write_collection(out_dir, records, args.output_format))
+    page = write_summary(out_dir, [(record.stem, record) for _, record in sorted(done)], errors, summary)
     print(f"nianbao parse: {summary.line()}")
-    print(f"nianbao parse: outputs in {outputs}"
+    print(f"nianbao parse: outputs in {outputs}; a summary page in {page}"
           + (f"; failures listed in {out_dir / ERRORS_FILE}" if errors else ""))
     return 1 if summary.failed else 0
 

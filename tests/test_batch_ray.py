@@ -56,8 +56,9 @@ def parse(inputs: Path, out: Path, *options: str) -> int:
 
 
 def contents(folder: Path) -> dict[str, bytes]:
-    """Every file under ``folder`` (hidden ones too: the resume journal) by its relative path."""
-    return {path.relative_to(folder).as_posix(): path.read_bytes()
+    """Every file under ``folder`` (hidden ones too: the resume journal) by its relative path; the summary
+    page names the folder it is in, which is the one difference between two runs' pages."""
+    return {path.relative_to(folder).as_posix(): path.read_bytes().replace(str(folder).encode(), b"OUT_DIR")
             for path in sorted(folder.rglob("*")) if path.is_file()}
 
 
