@@ -15,6 +15,7 @@ so torch in an actor uses as many threads as it was given cores.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shutil
 import tempfile
@@ -26,8 +27,10 @@ import ray.data
 
 from nianbao.batch import Job, Outcome, parse_report, write_record
 
-# Files per call of an actor: small, so a batch of a few dozen still spreads over every actor.
+# Files per call of an actor, and per read task.  A read task is a Ray task of its own (about a second
+# of scheduling and start-up on a busy machine), so each reads many files; an actor call is cheap.
 BATCH_SIZE = 4
+FILES_PER_READ = 64
 
 
 class ReportParser:
@@ -87,9 +90,10 @@ def parse_jobs(jobs: list[Job], system: str, address: str | None = None, actors:
         context = ray.data.DataContext.get_current()
         context.execution_options.preserve_order = True  # records and errors in the local batch's order
         context.enable_progress_bars = progress
+        logging.getLogger("ray.data").setLevel(logging.INFO if progress else logging.WARNING)
         by_path = {os.path.abspath(job.path): job for job in jobs}
-        blocks = max(1, len(jobs) // BATCH_SIZE)
-        actors = min(blocks, actors or max(1, int(ray.cluster_resources().get("CPU", 1))))
+        actors = min(len(jobs), actors or max(1, int(ray.cluster_resources().get("CPU", 1))))
+        blocks = max(actors, len(jobs) // FILES_PER_READ)
         # Reading takes no CPU of its own: with one actor per CPU, a read that waited for a free CPU
         # would wait for ever (the actors hold them all and wait for its bytes).
         dataset = ray.data.read_binary_files(list(by_path), include_paths=True, num_cpus=0,
