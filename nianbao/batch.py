@@ -9,7 +9,11 @@ A run reads every INPUT, parses each file with the chosen system and writes one 
 - re-running the same command resumes: ``DIR/.nianbao-state.jsonl`` holds, per output, the content hash of
   the file and the version of the system that parsed it, and files already done are skipped (``--force``
   parses them again).  An entry is appended only after its record is safely written, so a kill costs at
-  most the files in flight at that moment (handed to a worker: at most two per worker).
+  most the files in flight at that moment (handed to a worker: at most two per worker);
+- ``DIR/summary.html`` shows the batch at a glance (``nianbao.summary``).
+
+``--engine ray`` parses the files on a Ray cluster instead of local processes (``nianbao.ray_batch``);
+everything else, and so every output, stays here.
 """
 from __future__ import annotations
 
