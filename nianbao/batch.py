@@ -9,7 +9,11 @@ A run reads every INPUT, parses each file with the chosen system and writes one 
 - re-running the same command resumes: ``DIR/.nianbao-state.jsonl`` holds, per output, the content hash of
   the file and the version of the system that parsed it, and files already done are skipped (``--force``
   parses them again).  An entry is appended only after its record is safely written, so a kill costs at
-  most the files in flight at that moment (handed to a worker: at most two per worker).
+  most the files in flight at that moment (handed to a worker: at most two per worker);
+- ``DIR/summary.html`` shows the batch at a glance (``nianbao.summary``).
+
+``--engine ray`` parses the files on a Ray cluster instead of local processes (``nianbao.ray_batch``);
+everything else, and so every output, stays here.
 """
 from __future__ import annotations
 
@@ -26,6 +30,7 @@ from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from tqdm import tqdm
@@ -34,6 +39,8 @@ from nianbao import pipeline
 from nianbao.errors import InputError
 from nianbao.inputs import expand_inputs, output_names
 from nianbao.readers import read_document
+from nianbao.records import Report
+from nianbao.summary import write_summary
 from nianbao.writers import FORMATS, remove_stale_temporaries, write_collection, write_json, write_jsonl
 
 STATE_FILE = ".nianbao-state.jsonl"
@@ -49,8 +56,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", required=True, type=Path, metavar="DIR", help="folder for the outputs")
     parser.add_argument("--system", choices=pipeline.SYSTEMS, default="hybrid",
                         help="labeller: the rule layer, the model, or both reconciled (default: hybrid)")
-    parser.add_argument("--workers", type=_positive_int, default=1, metavar="N",
-                        help="parse N files at once in separate processes (default: 1)")
+    parser.add_argument("--workers", type=_positive_int, metavar="N",
+                        help="parse N files at once: N processes (default: 1), or N Ray actors with "
+                             "--engine ray (default: one per CPU of the cluster)")
+    parser.add_argument("--engine", choices=("local", "ray"), default="local",
+                        help="local: this machine's processes (default); ray: a Ray cluster, on Ray Data "
+                             "(pip install nianbao[ray]); the outputs are the same")
+    parser.add_argument("--address", metavar="ADDRESS",
+                        help="with --engine ray: a running cluster's address (default: start a local one)")
     parser.add_argument("--format", choices=FORMATS, default="json", dest="output_format",
                         help="json: DIR/<stem>.json per report (default); jsonl: DIR/reports.jsonl; csv, "
                              "parquet: DIR/reports.* (one row per report) and DIR/fields_long.* (one row "
@@ -141,7 +154,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         with state.appending(), tqdm(total=len(jobs), unit="report", desc="parsing", file=sys.stderr,
                                       disable=True if args.no_progress else None) as bar:
-            for job, outcome in parse_jobs(jobs, args.system, args.workers):
+            for job, outcome in _engine(args)(jobs):
                 bar.update()
                 if outcome.reason is not None:
                     errors.append({"source": str(job.path), "reason": outcome.reason})
@@ -164,10 +177,25 @@ def run(args: argparse.Namespace) -> int:
     if args.output_format != "json":
         records = [json.loads(record.read_text(encoding="utf-8")) for _, record in sorted(done)]
         outputs = ", ".join(str(path) for path in write_collection(out_dir, records, args.output_format))
+    page = write_summary(out_dir, [(record.stem, record) for _, record in sorted(done)], errors, summary)
     print(f"nianbao parse: {summary.line()}")
-    print(f"nianbao parse: outputs in {outputs}"
+    print(f"nianbao parse: outputs in {outputs}; a summary page in {page}"
           + (f"; failures listed in {out_dir / ERRORS_FILE}" if errors else ""))
     return 1 if summary.failed else 0
+
+
+def _engine(args: argparse.Namespace):
+    """The function that parses a list of jobs, yielding (job, outcome), for ``--engine``."""
+    if args.engine == "ray":
+        try:
+            from nianbao import ray_batch
+        except ImportError as error:
+            raise InputError("--engine ray", f"Ray is not installed (pip install nianbao[ray]): {error}") from error
+        return partial(ray_batch.parse_jobs, system=args.system, address=args.address, actors=args.workers,
+                       progress=not args.no_progress)
+    if args.address:
+        raise InputError("--address", "a cluster's address needs --engine ray")
+    return partial(parse_jobs, system=args.system, workers=args.workers or 1)
 
 
 def _key(record: Path, out_dir: Path) -> str:
@@ -188,7 +216,18 @@ def parse_file(path: str, system: str, record: str) -> Outcome:
     """Read and parse one file and write its record to ``record``, or say why it failed.
 
     The worker writes the record itself, so JSON encoding and disk writes run in parallel too and
-    only a small ``Outcome`` travels back to the batch process.  Any exception is caught and named: one report that trips the parser must not stop a batch of
+    only a small ``Outcome`` travels back to the batch process.
+    """
+    report = parse_report(path, system)
+    if isinstance(report, Outcome):
+        return report
+    return write_record(Path(record), report.to_json())
+
+
+def parse_report(path: str, system: str) -> Report | Outcome:
+    """The report of one file, or the ``Outcome`` that says why there is none.
+
+    Any exception is caught and named: one report that trips the parser must not stop a batch of
     thousands, and its reason says what to look at.  A file in which not one table cell of a report was
     found (a news page, a report whose tables are pictures) is a failure too, not a record of nulls.
     """
@@ -200,12 +239,17 @@ def parse_file(path: str, system: str, record: str) -> Outcome:
         return Outcome(f"parser failed: {type(error).__name__}: {error}")
     if all(parsed.raw is None for parsed in report.fields.values()):
         return Outcome("no report found: not one table cell of a report is in the text")
+    return report
+
+
+def write_record(record: Path, data: dict) -> Outcome:
+    """Write one report's record (``Report.to_json``) and count its failing checks and warnings."""
     try:
-        write_json(Path(record), report.to_json())
+        write_json(record, data)
     except OSError as error:
         return Outcome(f"cannot write {record}: {error.strerror or error}")
-    return Outcome(failing_checks=sum(1 for check in report.checks if check.ok is False),
-                   warnings=len(report.warnings))
+    return Outcome(failing_checks=sum(1 for check in data["checks"] if check["ok"] is False),
+                   warnings=len(data["warnings"]))
 
 
 def parse_jobs(jobs: list[Job], system: str, workers: int):

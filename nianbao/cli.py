@@ -14,6 +14,7 @@ from nianbao.errors import InputError
 # subcommand -> (module holding add_arguments/run, one-line help)
 COMMANDS = {
     "parse": ("nianbao.batch", "parse reports into the canonical schema (one JSON record per report)"),
+    "check": ("nianbao.cross_checks", "check a batch's records across reports and years (and text against table)"),
     "evaluate": ("evaluate.command", "score parser output against hand-labelled gold files"),
     "generate": ("training.corpus", "generate synthetic reports with gold and character spans"),
     "train": ("training.command", "train or fine-tune the token-classification model"),

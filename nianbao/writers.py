@@ -10,10 +10,12 @@ import json
 import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from nianbao.schema import all_field_keys, field_spec
+
+if TYPE_CHECKING:  # pandas takes 0.3 s to import, and only the CSV and Parquet outputs need it
+    import pandas as pd
 
 FORMATS = ("json", "jsonl", "csv", "parquet")
 META_COLUMNS = ("meta.year", "meta.agency", "meta.title")
@@ -66,6 +68,8 @@ def reports_table(records: list[dict]) -> pd.DataFrame:
     Columns follow the schema order; a field the report's template lacks is missing (NA).  Counts are
     nullable integers and amounts nullable decimals, so the table loads into pandas as numbers.
     """
+    import pandas as pd
+
     keys = all_field_keys()
     rows = []
     for record in records:
@@ -82,6 +86,8 @@ def reports_table(records: list[dict]) -> pd.DataFrame:
 
 def fields_long_table(records: list[dict]) -> pd.DataFrame:
     """One row per (report, field) with the printed text beside the value: the table to audit a batch by."""
+    import pandas as pd
+
     rows = [{"report": record["source"], "field": key, "value": parsed["value"], "raw": parsed["raw"],
              "confidence": parsed["confidence"], "by": parsed["by"]}
             for record in records for key, parsed in record["fields"].items()]
