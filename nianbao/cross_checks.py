@@ -2,12 +2,12 @@
 
 - **cross-year**: a body's 上年结转 row (``requests.carried_over.*``) against the 结转下年度 row
   (``requests.carry_forward.*``) of its report of the year before, matched by agency and year;
-- **text against table**: the counts the narrative states (applications received, carried over, carried
-  forward, administrative reviews, suits, "未发生…行政复议或…行政诉讼") against the report's own table.
-  The narrative is read again from the record's ``source``.  The templates' 主动公开 table has no total of
-  items published, so a narrative's "主动公开…N条" has nothing to be held against and is not checked;
-- **within a report**: every check the record holds that failed (the template's arithmetic, and any other
-  rule the parser ran, such as a text-against-table rule of its own);
+- **text against table**: the counts the narrative states (``rules_fallback.narrative``: applications
+  received, carried over, carried forward, normative documents, administrative reviews, suits,
+  "未发生…行政复议或…行政诉讼") against the report's own table, read again from the record's ``source`` for
+  their spans.  The templates' 主动公开 table has no total of items published, so a narrative's
+  "主动公开…N条" has nothing to be held against and is not checked;
+- **within a report**: every other check the record holds that failed (the template's arithmetic);
 - **duplicates**: the same report twice under two names (another format, a copy under another file
   name): the same year, template and every field value, with enough printed numbers to tell reports apart.
 
@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -25,34 +24,14 @@ from pathlib import Path
 from nianbao.errors import InputError
 from nianbao.readers import read_document
 from nianbao.writers import write_jsonl
+from rules_fallback.narrative import agrees
+from rules_fallback.parser import label_cells
 
 FINDINGS_FILE = "findings.jsonl"
 RECORD_FOLDERS = ("", ".nianbao-records")  # the per-report records of --format json, and of the others
 # A duplicate must agree on at least this many non-zero printed numbers: two small bodies that received
 # no application and published next to nothing have equal tables without being one report.
 DUPLICATE_MIN_NONZERO = 5
-
-_CLAUSE = r"[^。；;，,|\t\n\d]"  # inside one clause, before its number; never across a table cell
-_COUNT = r"\s*(\d+)\s*(?:件|起|宗|个)"
-# (what the narrative counts, its pattern, the table fields whose sum it must equal)
-NARRATIVE_COUNTS = (
-    ("applications received", re.compile(rf"(?:收到|受理|接收){_CLAUSE}{{0,24}}?申请{_CLAUSE}{{0,8}}?{_COUNT}"),
-     ("requests.new.total",)),
-    ("applications received", re.compile(rf"(?:收到|受理|接收){_CLAUSE}{{0,6}}?{_COUNT}{_CLAUSE}{{0,6}}?申请"),
-     ("requests.new.total",)),
-    ("applications carried over", re.compile(rf"上一?年度?结转{_CLAUSE}{{0,12}}?{_COUNT}"),
-     ("requests.carried_over.total",)),
-    ("applications carried forward", re.compile(rf"结转(?:至|到)?下一?年度?{_CLAUSE}{{0,8}}?{_COUNT}"),
-     ("requests.carry_forward.total",)),
-    ("administrative reviews", re.compile(rf"行政复议{_CLAUSE}{{0,10}}?{_COUNT}"), ("review.total",)),
-    ("administrative suits", re.compile(rf"行政诉讼{_CLAUSE}{{0,10}}?{_COUNT}"),
-     ("suit_direct.total", "suit_after_review.total")),
-)
-# "本年度未发生因政府信息公开而被申请行政复议或被提起行政诉讼案件": both counts are 0.
-_NONE_HAPPENED = re.compile(r"(?:未发生|没有发生|未出现|没有出现|未有)[^。；;|\t\n\d]{0,40}")
-NONE_COUNTS = (("administrative reviews", "行政复议", ("review.total",)),
-               ("administrative suits", "行政诉讼", ("suit_direct.total", "suit_after_review.total")))
-
 
 @dataclass
 class Finding:
@@ -113,7 +92,9 @@ def load_records(out_dir: Path) -> list[dict]:
 def check_records(records: list[dict], read_text: bool = True) -> list[Finding]:
     findings = cross_year(records)
     for record in records:
-        findings.extend(within_report(record))
+        # Read again, the prose gives its text_vs_table findings with their spans; the record's own checks
+        # of that rule would say the same twice.
+        findings.extend(within_report(record, skip=("text_vs_table",) if read_text else ()))
         if read_text:
             findings.extend(text_vs_table(record))
     findings.extend(duplicates(records))
@@ -174,53 +155,35 @@ def _carried_over_against(previous: dict, record: dict) -> list[Finding]:
                             for before, key in differing))]
 
 
-def within_report(record: dict) -> list[Finding]:
-    """The record's own failed checks, one finding each."""
+def within_report(record: dict, skip: tuple[str, ...] = ()) -> list[Finding]:
+    """The record's own failed checks, one finding each (but those of the rules in ``skip``)."""
     return [Finding("within_report", [record["source"]], list(check["keys"]),
                     printed={record["source"]: {key: _raw(record, key) for key in check["keys"]}},
                     message=check.get("message") or f"{check['rule']} ({check['where']}): {check['lhs']} against "
                                                     f"{check['rhs']}")
-            for check in record.get("checks", []) if check.get("ok") is False]
-
-
-def narrative_counts(norm: str):
-    """Yield (what, number, norm start, norm end, table keys) for every count the narrative states."""
-    for what, pattern, keys in NARRATIVE_COUNTS:
-        for match in pattern.finditer(norm):
-            yield what, int(match.group(1)), match.start(), match.end(), keys
-    for match in _NONE_HAPPENED.finditer(norm):
-        for what, word, keys in NONE_COUNTS:
-            if word in match.group(0):
-                yield what, 0, match.start(), match.end(), keys
+            for check in record.get("checks", []) if check.get("ok") is False and check.get("rule") not in skip]
 
 
 def text_vs_table(record: dict) -> list[Finding]:
-    """Counts the narrative states that the record's table does not print.
-
-    A received count may include the applications carried over ("共受理…申请3119件（含上年度结转申请34件）"),
-    so it agrees when it equals the new applications with or without them.
-    """
+    """Counts the report's prose states that its table does not print (``rules_fallback.narrative``: the
+    same statements the parser checks, read again from the record's source for their text spans)."""
     try:
         doc = read_document(record["source"])
     except InputError:
         return []  # the source is gone or moved: there is no narrative to hold against the table
+    values = {key: _value(record, key) for key in record["fields"]}
     findings = []
-    for what, number, start, end, keys in narrative_counts(doc.norm):
-        values = [_value(record, key) for key in keys]
-        if any(value is None for value in values):
+    for statement in label_cells(doc).statements:
+        if agrees(statement, values) is not False:
             continue
-        table = sum(values)
-        agreeing = {table}
-        if keys == ("requests.new.total",) and _value(record, "requests.carried_over.total") is not None:
-            agreeing.add(table + _value(record, "requests.carried_over.total"))
-        if number in agreeing:
-            continue
-        text_start, text_end = doc.text_span(start, end)
+        keys = list(statement.keys)
         findings.append(Finding(
-            "text_vs_table", [record["source"]], list(keys),
+            "text_vs_table", [record["source"]], keys,
             printed={record["source"]: {key: _raw(record, key) for key in keys}},
-            text={"start": text_start, "end": text_end, "excerpt": doc.text[text_start:text_end], "value": number},
-            message=f"the text says {number} {what} ({doc.text[text_start:text_end]!r}), the table {table}"))
+            text={"start": statement.start, "end": statement.end, "excerpt": statement.text,
+                  "value": statement.value},
+            message=f"the text says {statement.value} ({statement.text!r}), the table "
+                    f"{sum(values[key] for key in keys):g}"))
     return findings
 
 

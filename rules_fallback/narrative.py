@@ -30,9 +30,16 @@ def _count(name: str = "value") -> str:
 
 
 _COUNT = _count()
+_CASES = r"(?P<value>\d{1,7})\s*(?:件|起|宗)"
 _DOCUMENTS = _loose("规范性文件")
-# (keys by template, pattern); a pattern's one matching named group is the count.  A statement of several
-# keys states their sum.
+_SUITS = ("suit_direct.total", "suit_after_review.total")
+_NONE_HAPPENED = r"(?:未发生|没有发生|未出现|没有出现|未有)[^\d。；;]{0,30}?"
+
+
+def _both_templates(keys: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    return {"2019": keys, "2021": keys}
+# (keys by template, pattern); a pattern's one matching named group is the count, and a pattern without one
+# states a count of none.  A statement of several keys states their sum.
 _STATEMENTS: tuple[tuple[dict[str, tuple[str, ...]], re.Pattern], ...] = tuple(
     (keys, re.compile(pattern)) for keys, pattern in (
         ({"2019": ("requests.new.total",), "2021": ("requests.new.total",)},
@@ -47,6 +54,11 @@ _STATEMENTS: tuple[tuple[dict[str, tuple[str, ...]], re.Pattern], ...] = tuple(
          rf"(?:保留|现行有效)[^\d。；;]{{0,8}}?{_DOCUMENTS}\s*{_COUNT}"),
         ({"2021": ("active.normative.repealed",)},
          rf"{_DOCUMENTS}{_CLAUSE}{{0,40}}?(?:废止\s*{_COUNT}|{_count('value_before')}(?:予以)?废止)"),
+        (_both_templates(("review.total",)), rf"{_loose('行政复议')}[^\d。；;，,]{{0,10}}?{_CASES}"),
+        (_both_templates(_SUITS), rf"{_loose('行政诉讼')}[^\d。；;，,]{{0,10}}?{_CASES}"),
+        # "本年度未发生因政府信息公开工作被申请行政复议、提起行政诉讼的情况": none of either.
+        (_both_templates(("review.total",)), rf"{_NONE_HAPPENED}{_loose('行政复议')}"),
+        (_both_templates(_SUITS), rf"{_NONE_HAPPENED}{_loose('行政诉讼')}"),
     ))
 
 
@@ -73,11 +85,11 @@ def read_statements(doc: Document, template: str, tables: list[tuple[int, int]])
         if keys is None:
             continue
         for match in pattern.finditer(norm):
-            group = next(name for name, value in match.groupdict().items() if value is not None)
-            if any(start <= match.start(group) < end for start, end in tables):
+            group = next((name for name, value in match.groupdict().items() if value is not None), None)
+            if any(start <= match.start(group or 0) < end for start, end in tables):
                 continue
             start, end = doc.text_span(*match.span())
-            statement = Statement(keys, int(match[group]), start, end, doc.text[start:end])
+            statement = Statement(keys, int(match[group]) if group else 0, start, end, doc.text[start:end])
             known = found.get(keys, statement)
             found[keys] = statement if known is not None and known.value == statement.value else None
     return [statement for statement in found.values() if statement is not None]

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from nianbao.cli import main
-from nianbao.paths import DATA_DIR, ROOT, SEEDS_DIR
+from nianbao.paths import REAL_DEV_DIR, ROOT, SEEDS_DIR
 
 ray = pytest.importorskip("ray", reason="the Ray engine is the optional extra nianbao[ray]")
 
@@ -42,8 +42,8 @@ def inputs(tmp_path_factory) -> Path:
     assert main(["generate", "--n", "28", "--styles", "all", "--seed", "4242", "--out", str(folder / "gen")]) == 0
     shutil.rmtree(folder / "gen" / "gold")
     shutil.rmtree(folder / "gen" / "spans")
-    for path in [*SEEDS_DIR.glob("*.txt"), *(DATA_DIR / "real-dev").glob("pingtan-202[0-2].txt"),
-                 DATA_DIR / "real-dev" / "hongze-2023.pdf"]:
+    for path in [*SEEDS_DIR.glob("*.txt"), *(REAL_DEV_DIR / "reports").glob("pingtan-202[0-2].txt"),
+                 REAL_DEV_DIR / "reports" / "hongze-2023.pdf"]:
         shutil.copy(path, folder / path.name)
     for name, data in BROKEN.items():
         (folder / "broken" / name).parent.mkdir(exist_ok=True)

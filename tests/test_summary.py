@@ -8,13 +8,13 @@ import shutil
 from bs4 import BeautifulSoup
 
 from nianbao.cli import main
-from nianbao.paths import DATA_DIR, SEEDS_DIR
+from nianbao.paths import REAL_DEV_DIR, SEEDS_DIR
 
 
 def test_the_summary_page_of_a_batch(tmp_path):
     reports = tmp_path / "reports"
     reports.mkdir()
-    for path in [*SEEDS_DIR.glob("*.txt"), DATA_DIR / "real-dev" / "pingtan-2020.txt"]:
+    for path in [*SEEDS_DIR.glob("*.txt"), REAL_DEV_DIR / "reports" / "pingtan-2020.txt"]:
         shutil.copy(path, reports / path.name)
     (reports / "empty.txt").write_bytes(b"")
     (reports / "cut.docx").write_bytes(b"PK\x03\x04")
