@@ -9,6 +9,7 @@ cell offsets index ``doc.norm``.
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -70,8 +71,7 @@ class Labeller:
     def load(cls, path: str | Path | None = None, **options) -> "Labeller":
         """Load a checkpoint directory (default: the shipped ``model/checkpoint``); safetensors only, no hub."""
         path = Path(path or MODEL_DIR)
-        if not (path / "config.json").is_file():
-            raise FileNotFoundError(f"no model checkpoint in {path} (expected config.json, model.safetensors)")
+        check_checkpoint(path)
         model = AutoModelForTokenClassification.from_pretrained(path, local_files_only=True, use_safetensors=True)
         tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
         return cls(model, tokenizer, **options)
@@ -169,6 +169,18 @@ class CellsOnce:
         if doc.source not in self.cells:
             self.cells[doc.source] = self.labeller.label(doc, facts)
         return [replace(cell) for cell in self.cells[doc.source]]
+
+
+def check_checkpoint(path: str | Path | None = None) -> None:
+    """Raise ValueError (FileNotFoundError for a missing file) naming what a checkpoint folder lacks."""
+    path = Path(path or MODEL_DIR)
+    for name in ("config.json", "model.safetensors", "tokenizer.json"):
+        if not (path / name).is_file():
+            raise FileNotFoundError(f"the model checkpoint {path} has no {name}")
+    try:
+        json.loads((path / "config.json").read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, ValueError) as error:
+        raise ValueError(f"damaged model config {path / 'config.json'}: {error}") from error
 
 
 @lru_cache(maxsize=None)
