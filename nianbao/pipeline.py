@@ -50,7 +50,7 @@ def parse_with_evidence(doc: Document, system: str, labeller=None) -> tuple[Repo
     if system not in SYSTEMS:
         raise ValueError(f"unknown system {system!r}: expected one of {', '.join(SYSTEMS)}")
     rules = label_cells(doc)
-    warnings = list(rules.warnings)
+    warnings = [*doc.warnings, *rules.warnings]
     rule_fields = model_fields = None
     if system in ("rules", "hybrid"):
         rule_fields, mapping_warnings = cells_to_fields(doc, rules.template, rules.collapsed, rules.cells)
