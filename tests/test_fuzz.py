@@ -1,122 +1,27 @@
 """Fuzzing: mutated reports never crash the parser; each is a record or a named input error.
 
-Seed reports are mutated as text (characters inserted, deleted, repeated; digit runs stretched; NULs
-and stray bytes) and as files (bytes of a DOCX, a PDF and an HTML page of a seed flipped, cut, repeated).
-Every mutant is read and parsed by the rule layer: either ``InputError`` says why it is not a report,
-or every field it finds quotes the reader's text exactly (``raw == text[start:end]``).  The examples
-are few and bounded, so the test takes seconds; ``benchmarks/bench_fuzz.py`` runs thousands.
+The mutations are ``tests/mutations.py``'s.  Every mutant is read and parsed by the rule layer: either
+``InputError`` says why it is not a report, or every field it finds quotes the reader's text exactly
+(``raw == text[start:end]``).  The examples are few and bounded, so the test takes seconds;
+``benchmarks/bench_fuzz.py`` runs thousands, through the default system too.
 """
 from __future__ import annotations
 
-import html
-import io
-
-import docx
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from mutations import ENCODINGS, encoded, mutate_bytes, mutated_text, parsed_or_named, seed_files
 
-from nianbao.errors import InputError
-from nianbao.pipeline import parse_document
-from nianbao.readers import read_document
-from nianbao.paths import SEEDS_DIR
-
-SEEDS = sorted(SEEDS_DIR.glob("*.txt"))
-# Characters a mutation inserts: what tables and reports are made of, and what breaks readers.
-PIECES = ["0", "1", "9", "12", " | ", "\n", "\t", "、", "（一）", "总计", "申请", "万元", ".", ",", "-", "\x00",
-          "\ufffd", "年", "一、", "三、收到和处理政府信息公开申请情况", "<", "&", "\u200b", "㈠", "１"]
 FAST = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow],
                 derandomize=True, database=None)
-
-
-def assert_parsed_or_named(path) -> None:
-    try:
-        doc = read_document(path)
-    except InputError as error:
-        assert error.reason
-        return
-    report = parse_document(doc, "rules")
-    for key, field in report.fields.items():
-        if field.raw is not None:
-            assert doc.text[field.start:field.end] == field.raw, key
-
-
-@st.composite
-def mutated_text(draw) -> str:
-    text = SEEDS[draw(st.integers(0, len(SEEDS) - 1))].read_text(encoding="utf-8")
-    for _ in range(draw(st.integers(1, 6))):
-        at = draw(st.integers(0, len(text)))
-        kind = draw(st.sampled_from(["insert", "delete", "repeat", "digits", "glue", "glue"]))
-        if kind == "insert":
-            text = text[:at] + "".join(draw(st.lists(st.sampled_from(PIECES), min_size=1, max_size=8))) + text[at:]
-        elif kind == "delete":
-            text = text[:at] + text[at + draw(st.integers(1, 400)):]
-        elif kind == "repeat":
-            text = text[:at] + text[at:at + draw(st.integers(1, 200))] * draw(st.integers(2, 20)) + text[at:]
-        elif kind == "digits":  # a run of digits, up to far longer than any printed row
-            text = text[:at] + draw(st.text("0123456789", min_size=20, max_size=400)) + text[at:]
-        else:  # lines joined with their spacing dropped: a scraper that glued a row's label and cells
-            lines = text.split("\n")
-            first = draw(st.integers(0, len(lines) - 1))
-            last = first + draw(st.integers(2, 80))
-            glued = "".join(line.strip() for line in lines[first:last])
-            if draw(st.booleans()):  # and one of its digits repeated into a run of hundreds
-                digit = next((i for i, ch in enumerate(glued) if ch.isdigit()), None)
-                if digit is not None:
-                    glued = glued[:digit] + glued[digit] * draw(st.integers(100, 400)) + glued[digit:]
-            text = "\n".join([*lines[:first], glued, *lines[last:]])
-    return text
-
-
-def mutate_bytes(data: bytes, draw) -> bytes:
-    for _ in range(draw(st.integers(1, 4))):
-        at = draw(st.integers(0, len(data)))
-        kind = draw(st.sampled_from(["flip", "cut", "truncate", "repeat"]))
-        if kind == "flip":
-            data = data[:at] + bytes([draw(st.integers(0, 255))]) + data[at + 1:]
-        elif kind == "cut":
-            data = data[:at] + data[at + draw(st.integers(1, 2000)):]
-        elif kind == "truncate":
-            data = data[:at]
-        else:
-            data = data[:at] + data[at:at + draw(st.integers(1, 500))] * draw(st.integers(2, 5)) + data[at:]
-    return data
-
-
-def seed_files() -> dict[str, bytes]:
-    """A seed as a DOCX, a PDF and an HTML page, the bytes mutations start from."""
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-    from reportlab.pdfgen import canvas
-
-    lines = SEEDS[0].read_text(encoding="utf-8").splitlines()
-    document = docx.Document()
-    for line in lines:
-        document.add_paragraph(line)
-    word = io.BytesIO()
-    document.save(word)
-    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
-    printed = io.BytesIO()
-    page = canvas.Canvas(printed)
-    page.setFont("STSong-Light", 8)
-    for row, line in enumerate(lines[:60]):
-        page.drawString(30, 800 - 12 * row, line.replace("\t", "    "))
-    page.save()
-    page_html = "<html><body>" + "".join(f"<p>{html.escape(line)}</p>" for line in lines) + "</body></html>"
-    return {".docx": word.getvalue(), ".pdf": printed.getvalue(), ".html": page_html.encode("utf-8")}
-
-
 FILES = seed_files()
 
 
 @FAST
-@given(mutated_text(), st.sampled_from(["utf-8", "utf-8 with a stray byte", "gb18030"]))
+@given(mutated_text(), st.sampled_from(ENCODINGS))
 def test_a_mutated_report_text_parses_or_is_named(tmp_path_factory, text, encoding):
-    data = text.encode("gb18030" if encoding == "gb18030" else "utf-8", errors="replace")
-    if encoding == "utf-8 with a stray byte":
-        data = data[:len(data) // 2] + b"\xff" + data[len(data) // 2:]
     path = tmp_path_factory.mktemp("fuzz") / "report.txt"
-    path.write_bytes(data)
-    assert_parsed_or_named(path)
+    path.write_bytes(encoded(text, encoding))
+    parsed_or_named(path)
 
 
 @FAST
@@ -124,4 +29,4 @@ def test_a_mutated_report_text_parses_or_is_named(tmp_path_factory, text, encodi
 def test_a_byte_mutated_docx_pdf_or_html_parses_or_is_named(tmp_path_factory, suffix, data):
     path = tmp_path_factory.mktemp("fuzz") / f"report{suffix}"
     path.write_bytes(mutate_bytes(FILES[suffix], data.draw))
-    assert_parsed_or_named(path)
+    parsed_or_named(path)
