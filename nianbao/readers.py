@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from pathlib import Path
 
 from nianbao.errors import InputError
@@ -36,6 +37,7 @@ KNOWN_SUFFIXES = TEXT_SUFFIXES + HTML_SUFFIXES + DOCX_SUFFIXES + PDF_SUFFIXES + 
 DOCX_MAX_UNPACKED_MB = 256
 DOCX_MAX_TAGS = 2_000_000
 PDF_MAX_PAGES = 1000
+PDF_MAX_STREAM_MB = 64
 
 _CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
 _SPACES = re.compile(r"[ \t\f\v\u00a0\u3000]+")
@@ -322,6 +324,7 @@ def pdf_text(source: str, path: Path) -> str:
                 raise InputError(source, f"the PDF has {len(pdf.pages):,} pages, over the {PDF_MAX_PAGES:,} "
                                          "a report can have")
             for page in pdf.pages:
+                _check_content_streams(source, page)
                 chars += len(page.chars)
                 pages.append(_pdf_page_text(page))
                 page.close()  # its parsed objects are not needed again: memory stays at one page
@@ -333,6 +336,29 @@ def pdf_text(source: str, path: Path) -> str:
     if chars == 0:
         raise InputError(source, "no text layer: needs OCR")
     return _tidy(pages)
+
+
+def _check_content_streams(source: str, page) -> None:
+    """Refuse a page whose content streams inflate past ``PDF_MAX_STREAM_MB`` (a PDF bomb), found by
+    inflating each compressed stream only that far: pdfminer would inflate it whole, then parse it all."""
+    from pdfminer.pdftypes import LITERALS_FLATE_DECODE, PDFStream, resolve1
+
+    cap = PDF_MAX_STREAM_MB * 2**20
+    for stream in page.page_obj.contents:
+        stream = resolve1(stream)
+        if not isinstance(stream, PDFStream) or stream.rawdata is None:
+            continue
+        filters = [name for name, _ in stream.get_filters()]
+        if not filters or filters[0] not in LITERALS_FLATE_DECODE:
+            continue
+        inflater = zlib.decompressobj()
+        try:
+            inflated = len(inflater.decompress(stream.rawdata, cap + 1))
+        except zlib.error:
+            continue  # damaged: pdfminer says so in its own words
+        if inflated > cap:
+            raise InputError(source, f"a page of the PDF inflates to over {PDF_MAX_STREAM_MB} MB of content "
+                                     "(a PDF bomb?)")
 
 
 def _pdf_page_text(page) -> str:
