@@ -340,25 +340,34 @@ def pdf_text(source: str, path: Path) -> str:
 
 def _check_content_streams(source: str, page) -> None:
     """Refuse a page whose content streams inflate past ``PDF_MAX_STREAM_MB`` (a PDF bomb), found by
-    inflating each compressed stream only that far: pdfminer would inflate it whole, then parse it all."""
-    from pdfminer.pdftypes import LITERALS_FLATE_DECODE, PDFStream, resolve1
+    inflating each compressed stream only that far: pdfminer would inflate it whole, then parse it all.
+
+    The ASCII encodings that may wrap the compression (reportlab writes ASCII85 around Flate) are
+    decoded first; they only shrink the data.
+    """
+    from pdfminer.ascii85 import ascii85decode, asciihexdecode
+    from pdfminer.pdftypes import (LITERALS_ASCII85_DECODE, LITERALS_ASCIIHEX_DECODE, LITERALS_FLATE_DECODE,
+                                   PDFStream, resolve1)
 
     cap = PDF_MAX_STREAM_MB * 2**20
     for stream in page.page_obj.contents:
         stream = resolve1(stream)
         if not isinstance(stream, PDFStream) or stream.rawdata is None:
             continue
-        filters = [name for name, _ in stream.get_filters()]
-        if not filters or filters[0] not in LITERALS_FLATE_DECODE:
-            continue
-        inflater = zlib.decompressobj()
+        data = stream.rawdata
         try:
-            inflated = len(inflater.decompress(stream.rawdata, cap + 1))
-        except zlib.error:
+            for name, _ in stream.get_filters():
+                if name in LITERALS_ASCII85_DECODE:
+                    data = ascii85decode(data)
+                elif name in LITERALS_ASCIIHEX_DECODE:
+                    data = asciihexdecode(data)
+                else:
+                    if name in LITERALS_FLATE_DECODE and len(zlib.decompressobj().decompress(data, cap + 1)) > cap:
+                        raise InputError(source, f"a page of the PDF inflates to over {PDF_MAX_STREAM_MB} MB of "
+                                                 "content (a PDF bomb?)")
+                    break
+        except (zlib.error, ValueError):
             continue  # damaged: pdfminer says so in its own words
-        if inflated > cap:
-            raise InputError(source, f"a page of the PDF inflates to over {PDF_MAX_STREAM_MB} MB of content "
-                                     "(a PDF bomb?)")
 
 
 def _pdf_page_text(page) -> str:
