@@ -5,6 +5,9 @@ A run reads every INPUT, parses each file with the chosen system and writes one 
 
 - a file that cannot be read or parsed is listed in ``DIR/errors.jsonl`` with its reason and the run goes
   on; the exit code is 1 when any file failed, 0 when all parsed;
+- every file is parsed in a worker process under a time and a memory budget (``nianbao.workers``), and a
+  file larger than ``--max-size`` is refused unread, so no single input can hang or exhaust the run;
+- one run at a time writes to DIR (``DIR/.nianbao-lock``);
 - every output is written atomically, so a run killed at any moment leaves no half-written file;
 - re-running the same command resumes: ``DIR/.nianbao-state.jsonl`` holds, per output, the content hash of
   the file and the version of the system that parsed it, and files already done are skipped (``--force``
@@ -69,6 +72,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _non_negative(kind: type):
+    """An argparse type: a number of ``kind`` that is 0 (no limit) or more."""
     def parse(text: str):
         try:
             number = kind(text)
