@@ -163,8 +163,9 @@ def _unreadable_folder(folder: Path) -> None:
 
 def _bad_install(kind: str) -> str:
     """A prelude that points the batch at a copy of the checkpoint damaged one way (the shipped one stays)."""
-    return (f"import shutil, tempfile, pathlib, nianbao.confidence as c, model.inference as m\n"
+    return (f"import atexit, shutil, tempfile, pathlib, nianbao.confidence as c, model.inference as m\n"
             f"d = pathlib.Path(tempfile.mkdtemp(prefix='nianbao-install-'))\n"
+            f"atexit.register(shutil.rmtree, d, True)\n"
             f"shutil.copytree({str(MODEL_DIR)!r}, d, dirs_exist_ok=True)\n"
             + ("(d / 'calibration.json').write_text('{\"systems\": {\"hybrid\": {\"coef\": [1,')\n" if kind == "calibration"
                else "(d / 'model.safetensors').unlink()\n")

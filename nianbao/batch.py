@@ -130,8 +130,8 @@ def run(args: argparse.Namespace) -> int:
     if out_dir.exists() and not out_dir.is_dir():
         raise InputError(str(out_dir), "--out must be a folder, and this is a file")
     try:
-        version = pipeline.system_version(args.system)
         pipeline.check_system(args.system)
+        version = pipeline.system_version(args.system)
     except (FileNotFoundError, ValueError) as error:  # no checkpoint, or a damaged one: once, before any file
         raise InputError(f"--system {args.system}", str(error)) from error
     record_dir = out_dir if args.output_format == "json" else out_dir / RECORDS_CACHE
