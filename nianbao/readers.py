@@ -11,6 +11,7 @@ is read, so a batch of text files does not pay for loading them.
 """
 from __future__ import annotations
 
+import logging
 import re
 import zipfile
 import zlib
@@ -316,6 +317,9 @@ def pdf_text(source: str, path: Path) -> str:
     from pdfminer.pdfparser import PDFSyntaxError
     from pdfplumber.utils.exceptions import PdfminerException
 
+    # pdfminer logs every oddity of a damaged file ("Could not get FontBBox...") to stderr, hundreds of
+    # lines in a batch; what matters is said once, as this reader's InputError.
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)
     pages = []
     chars = 0
     try:
