@@ -17,5 +17,5 @@ fi
 python3 -m venv .venv
 .venv/bin/pip install -q --upgrade pip
 .venv/bin/pip install -q torch==2.13.0
-.venv/bin/pip install -q -e ".[ray]"  # the Ray engine is an extra; its tests run it
+.venv/bin/pip install -q -e ".[ray,test]"  # the Ray engine and the fuzzing tests are extras; the tests run both
 echo "nianbao is set up: source .venv/bin/activate"

@@ -41,6 +41,8 @@ MIN_KEY_PROBABILITY = 1e-4
 # (``_balance_columns``); chosen on tuning sets that no reported figure uses.
 EQUATION_WEIGHT = 2.0
 _EPSILON = 1e-9
+# Spans scored at a time by ``assign_keys``.
+_SPAN_BLOCK = 4096
 # Characters that stay inside a glued run of cells when digits are on both sides (``_extent``).
 _JOINERS = (",", ".", "+", "-")
 
@@ -189,22 +191,32 @@ def assign_keys(spans: list[ValueSpan], key_mass: np.ndarray,
     """``(span, key index, key probability)`` for every span given a key, keys used at most once.
 
     ``key_mass[token, key]`` is the probability of ``B-key`` plus ``I-key``; ``allowed`` (boolean per key)
-    limits the keys to those of the report's template.
+    limits the keys to those of the report's template.  A span is given a key only where that beats
+    leaving it without one (``MIN_KEY_PROBABILITY``): the assignment maximises the total gain
+    ``log P(key) - log MIN_KEY_PROBABILITY`` over the pairs it makes.
+
+    The cost stays linear in the spans: with K keys, the span a key gets is always among the K spans that
+    gain most from it (of any K, at most K - 1 are taken by other keys, and a free one would do as well),
+    so spans are scored in blocks and only those candidates are kept for the assignment.
     """
     from scipy.optimize import linear_sum_assignment  # here, not at import: scipy.optimize takes 0.4 s to load
 
     if not spans:
         return []
-    scores = np.stack([_key_scores(key_mass, span) for span in spans])
-    if allowed is not None:
-        scores = np.where(allowed[None, :], scores, -np.inf)
-    keys = np.flatnonzero(np.isfinite(scores).any(axis=0))
-    # One "no key" column per span, so that a span is left out rather than forced onto a hopeless key.
-    none = np.full((len(spans), len(spans)), np.log(MIN_KEY_PROBABILITY))
-    cost = -np.concatenate([np.maximum(scores[:, keys], -1e6), none], axis=1)
-    rows, columns = linear_sum_assignment(cost)
-    return [(spans[row], int(keys[column]), float(np.exp(scores[row, keys[column]])))
-            for row, column in zip(rows, columns) if column < len(keys)]
+    keys = np.flatnonzero(allowed) if allowed is not None else np.arange(len(_key_scores(key_mass, spans[0])))
+    width = len(keys)
+    rows, scores = np.empty(0, dtype=np.int64), np.empty((0, width))
+    for first in range(0, len(spans), _SPAN_BLOCK):
+        block = spans[first:first + _SPAN_BLOCK]
+        rows = np.concatenate([rows, np.arange(first, first + len(block))])
+        scores = np.concatenate([scores, np.stack([_key_scores(key_mass, span)[keys] for span in block])])
+        if width and len(rows) > width:
+            keep = np.unique(np.argpartition(-scores, width - 1, axis=0)[:width])
+            rows, scores = rows[keep], scores[keep]
+    gain = np.maximum(scores - np.log(MIN_KEY_PROBABILITY), 0.0)
+    picked, columns = linear_sum_assignment(gain, maximize=True)
+    return [(spans[rows[row]], int(keys[column]), float(np.exp(scores[row, column])))
+            for row, column in zip(picked, columns) if gain[row, column] > 0]
 
 
 # ``readings_for(glued text, the model's keys for its cells)``: the readings of the run as a whole printed

@@ -9,6 +9,7 @@ cell offsets index ``doc.norm``.
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -40,7 +41,37 @@ class TokenPredictions:
     probs: np.ndarray
     begin: np.ndarray
     inside: np.ndarray
-    key_mass: np.ndarray
+    key_mass: "ReadRows"
+
+
+class ReadRows:
+    """A tokens x keys array that is zero on the tokens the model did not read, holding the read rows only.
+
+    A report is mostly prose the model skips, and a row per token of a hundred keys costs 400 bytes: a
+    full array would take hundreds of megabytes per megabyte of text.  Decoding slices rows
+    (``key_mass[first:last]``), which gives them as a dense array.
+    """
+
+    def __init__(self, read: np.ndarray, n_tokens: int, width: int):
+        self.rows = np.zeros((len(read), width), dtype=np.float32)
+        self.read = read
+        self.row_of = np.full(n_tokens, -1, dtype=np.int64)
+        self.row_of[read] = np.arange(len(read))
+
+    def __getitem__(self, tokens: slice) -> np.ndarray:
+        rows = self.row_of[tokens]
+        out = np.zeros((len(rows), self.rows.shape[1]), dtype=self.rows.dtype)
+        out[rows >= 0] = self.rows[rows[rows >= 0]]
+        return out
+
+    def __setitem__(self, tokens: np.ndarray, values: np.ndarray) -> None:
+        """Set the rows of ``tokens``, all of them read."""
+        self.rows[self.row_of[tokens]] = values
+
+    def copy(self) -> "ReadRows":
+        copied = ReadRows.__new__(ReadRows)
+        copied.rows, copied.read, copied.row_of = self.rows.copy(), self.read, self.row_of
+        return copied
 
 
 _PREDICTED = ("label_ids", "probs", "begin", "inside", "key_mass")  # the per-token arrays, in ``_run``'s order
@@ -70,8 +101,7 @@ class Labeller:
     def load(cls, path: str | Path | None = None, **options) -> "Labeller":
         """Load a checkpoint directory (default: the shipped ``model/checkpoint``); safetensors only, no hub."""
         path = Path(path or MODEL_DIR)
-        if not (path / "config.json").is_file():
-            raise FileNotFoundError(f"no model checkpoint in {path} (expected config.json, model.safetensors)")
+        check_checkpoint(path)
         model = AutoModelForTokenClassification.from_pretrained(path, local_files_only=True, use_safetensors=True)
         tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
         return cls(model, tokenizer, **options)
@@ -87,7 +117,7 @@ class Labeller:
         predictions = TokenPredictions(encoded.offsets, np.zeros(n_tokens, dtype=np.int64),
                                        np.zeros(n_tokens, dtype=np.float32), np.zeros(n_tokens, dtype=np.float32),
                                        np.zeros(n_tokens, dtype=np.float32),
-                                       np.zeros((n_tokens, len(self.field_keys)), dtype=np.float32))
+                                       ReadRows(kept, n_tokens, len(self.field_keys)))
         # Window positions index the kept tokens; ``kept`` maps them back to the whole text.
         centrality = np.full(len(kept), -1, dtype=np.int64)
         bounds = window_bounds(len(kept), self.max_length, self.stride) if len(kept) else []
@@ -142,16 +172,16 @@ class Labeller:
                               confidence=span.value_probability * key_probability, by="model"))
         return sorted(cells, key=lambda cell: cell.start)
 
-    def _placed(self, predictions: TokenPredictions, where: Mapping[str, tuple[int, int]]) -> np.ndarray:
+    def _placed(self, predictions: TokenPredictions, where: Mapping[str, tuple[int, int]]) -> ReadRows:
         """The key mass with every key's mass set to 0 on the tokens outside the text its table lies in."""
-        starts = np.array([start for start, _ in predictions.offsets])
         key_mass = predictions.key_mass.copy()
+        starts = np.array([predictions.offsets[token][0] for token in key_mass.read], dtype=np.int64)
         by_region: dict[tuple[int, int], list[int]] = {}
         for index, key in enumerate(self.field_keys):
             if key in where:
                 by_region.setdefault(where[key], []).append(index)
         for (first, last), indices in by_region.items():
-            key_mass[np.ix_((starts < first) | (starts >= last), indices)] = 0.0
+            key_mass.rows[np.ix_((starts < first) | (starts >= last), indices)] = 0.0
         return key_mass
 
 
@@ -169,6 +199,18 @@ class CellsOnce:
         if doc.source not in self.cells:
             self.cells[doc.source] = self.labeller.label(doc, facts)
         return [replace(cell) for cell in self.cells[doc.source]]
+
+
+def check_checkpoint(path: str | Path | None = None) -> None:
+    """Raise ValueError (FileNotFoundError for a missing file) naming what a checkpoint folder lacks."""
+    path = Path(path or MODEL_DIR)
+    for name in ("config.json", "model.safetensors", "tokenizer.json"):
+        if not (path / name).is_file():
+            raise FileNotFoundError(f"the model checkpoint {path} has no {name}")
+    try:
+        json.loads((path / "config.json").read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, ValueError) as error:
+        raise ValueError(f"damaged model config {path / 'config.json'}: {error}") from error
 
 
 @lru_cache(maxsize=None)

@@ -5,6 +5,9 @@ A run reads every INPUT, parses each file with the chosen system and writes one 
 
 - a file that cannot be read or parsed is listed in ``DIR/errors.jsonl`` with its reason and the run goes
   on; the exit code is 1 when any file failed, 0 when all parsed;
+- every file is parsed in a worker process under a time and a memory budget (``nianbao.workers``), and a
+  file larger than ``--max-size`` is refused unread, so no single input can hang or exhaust the run;
+- one run at a time writes to DIR (``DIR/.nianbao-lock``);
 - every output is written atomically, so a run killed at any moment leaves no half-written file;
 - re-running the same command resumes: ``DIR/.nianbao-state.jsonl`` holds, per output, the content hash of
   the file and the version of the system that parsed it, and files already done are skipped (``--force``
@@ -18,16 +21,12 @@ everything else, and so every output, stays here.
 from __future__ import annotations
 
 import argparse
+import fcntl
 import hashlib
 import json
-import multiprocessing
 import os
+import stat
 import sys
-import threading
-import time
-from collections import deque
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
@@ -38,15 +37,18 @@ from tqdm import tqdm
 from nianbao import pipeline
 from nianbao.errors import InputError
 from nianbao.inputs import expand_inputs, output_names
-from nianbao.readers import read_document
-from nianbao.records import Report
 from nianbao.summary import write_summary
-from nianbao.writers import FORMATS, remove_stale_temporaries, write_collection, write_json, write_jsonl
+from nianbao.workers import Limits, parse_jobs
+from nianbao.writers import FORMATS, remove_stale_temporaries, write_collection, write_jsonl
 
 STATE_FILE = ".nianbao-state.jsonl"
+# Reports are tens to hundreds of kilobytes of text, a few megabytes as PDF; a file past this is not one.
+MAX_SIZE_MB = 64
 ERRORS_FILE = "errors.jsonl"
 # Where the per-report records live when the output is a collection file (they are what a rerun resumes).
 RECORDS_CACHE = ".nianbao-records"
+# Held (``flock``) by the run writing to DIR: a second run into the same folder is refused.
+LOCK_FILE = ".nianbao-lock"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -69,7 +71,29 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "parquet: DIR/reports.* (one row per report) and DIR/fields_long.* (one row "
                              "per field)")
     parser.add_argument("--force", action="store_true", help="parse again files a previous run already did")
+    parser.add_argument("--timeout", type=_non_negative(float), default=Limits.seconds, metavar="SECONDS",
+                        help="time one file may take to parse; a file over it is listed as failed and the run "
+                             f"goes on (default: {Limits.seconds:g}; 0: no limit)")
+    parser.add_argument("--max-memory", type=_non_negative(int), default=Limits.megabytes, metavar="MB",
+                        help="memory one file may take on top of a loaded worker; a file over it is listed as "
+                             f"failed (default: {Limits.megabytes}; 0: no limit; with --timeout 0 too and one "
+                             "worker, files are parsed in this process)")
+    parser.add_argument("--max-size", type=_non_negative(int), default=MAX_SIZE_MB, metavar="MB",
+                        help=f"files larger than this are refused unread (default: {MAX_SIZE_MB}; 0: no limit)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+
+def _non_negative(kind: type):
+    """An argparse type: a number of ``kind`` that is 0 (no limit) or more."""
+    def parse(text: str):
+        try:
+            number = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+        if not number >= 0:
+            raise argparse.ArgumentTypeError(f"must be 0 or more, not {text}")
+        return number
+    return parse
 
 
 def _positive_int(text: str) -> int:
@@ -118,14 +142,42 @@ def run(args: argparse.Namespace) -> int:
     if out_dir.exists() and not out_dir.is_dir():
         raise InputError(str(out_dir), "--out must be a folder, and this is a file")
     try:
+        pipeline.check_system(args.system)
         version = pipeline.system_version(args.system)
-    except FileNotFoundError as error:  # the model's checkpoint is not installed
+    except (FileNotFoundError, ValueError) as error:  # no checkpoint, or a damaged one: once, before any file
         raise InputError(f"--system {args.system}", str(error)) from error
     record_dir = out_dir if args.output_format == "json" else out_dir / RECORDS_CACHE
     record_dir.mkdir(parents=True, exist_ok=True)
-    for folder in {out_dir, record_dir}:
-        remove_stale_temporaries(folder)
+    with _holding(out_dir):
+        return _run(args, version, record_dir)
 
+
+@contextmanager
+def _holding(out_dir: Path):
+    """Hold DIR for this run: a second run into it is refused, so neither removes the other's temporary
+    files nor overwrites the other's ``errors.jsonl`` and journal.  The lock goes with the process, so a
+    killed run leaves none behind."""
+    with open(out_dir / LOCK_FILE, "a+", encoding="utf-8") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "another process"
+            raise InputError(f"--out {out_dir}", f"another nianbao parse run ({holder}) is writing to this "
+                                                 "folder: wait for it to finish, or choose another --out") from None
+        handle.truncate(0)
+        handle.write(f"pid {os.getpid()}\n")
+        handle.flush()
+        try:
+            yield
+        finally:
+            handle.truncate(0)
+
+
+def _run(args: argparse.Namespace, version: str, record_dir: Path) -> int:
+    out_dir: Path = args.out
+    for folder in {out_dir, record_dir}:
+        remove_stale_temporaries(folder)  # of runs killed before: this run holds the folder
     inputs = expand_inputs(args.inputs)
     errors = [{"source": spec, "reason": reason} for spec, reason in inputs.errors]
     names, notes = output_names(inputs.files)
@@ -133,14 +185,19 @@ def run(args: argparse.Namespace) -> int:
         print(f"nianbao parse: {note}", file=sys.stderr)
     state = State.load(out_dir / STATE_FILE)
     summary = Summary(files=len(inputs.files) + len(inputs.errors), failed=len(inputs.errors))
+    max_bytes = args.max_size * 2**20
 
     jobs, done = [], []  # done: (index, record) of every report this run ends with
     for index, (path, name) in enumerate(zip(inputs.files, names)):
         record = record_dir / f"{name}.json"
         try:
-            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            digest = _sha256(path, max_bytes)
         except OSError as error:
             errors.append({"source": str(path), "reason": f"cannot read the file: {error.strerror}"})
+            summary.failed += 1
+            continue
+        except InputError as error:
+            errors.append({"source": str(path), "reason": error.reason})
             summary.failed += 1
             continue
         entry = None if args.force else state.done(_key(record, out_dir), digest, version)
@@ -151,13 +208,15 @@ def run(args: argparse.Namespace) -> int:
         else:
             jobs.append(Job(index, path, record, digest))
 
+    limits = Limits(args.timeout, args.max_memory)
+    failed = []  # (index, error) of the files that failed in parsing: listed in the inputs' order
     try:
         with state.appending(), tqdm(total=len(jobs), unit="report", desc="parsing", file=sys.stderr,
                                       disable=True if args.no_progress else None) as bar:
-            for job, outcome in _engine(args)(jobs):
+            for job, outcome in _engine(args, limits)(jobs):
                 bar.update()
                 if outcome.reason is not None:
-                    errors.append({"source": str(job.path), "reason": outcome.reason})
+                    failed.append((job.index, {"source": str(job.path), "reason": outcome.reason}))
                     summary.failed += 1
                     bar.set_postfix(failed=summary.failed)
                     tqdm.write(f"nianbao parse: {job.path}: {outcome.reason}", file=sys.stderr)
@@ -170,7 +229,10 @@ def run(args: argparse.Namespace) -> int:
                 done.append((job.index, job.record))
     finally:
         # Written even when the run is interrupted, so the failures met so far are listed.
+        errors += [error for _, error in sorted(failed, key=lambda item: item[0])]
         write_jsonl(out_dir / ERRORS_FILE, errors)
+        for folder in {out_dir, record_dir}:
+            remove_stale_temporaries(folder)  # of workers killed over their budget
     state.compact()
 
     outputs = str(out_dir)
@@ -184,8 +246,11 @@ def run(args: argparse.Namespace) -> int:
     return 1 if summary.failed else 0
 
 
-def _engine(args: argparse.Namespace):
-    """The function that parses a list of jobs, yielding (job, outcome), for ``--engine``."""
+def _engine(args: argparse.Namespace, limits: Limits):
+    """The function that parses a list of jobs, yielding (job, outcome), for ``--engine``.
+
+    On Ray, a file's time and memory are the cluster's to bound (its actors are processes of their own).
+    """
     if args.engine == "ray":
         try:
             from nianbao import ray_batch
@@ -195,131 +260,26 @@ def _engine(args: argparse.Namespace):
                        progress=not args.no_progress)
     if args.address:
         raise InputError("--address", "a cluster's address needs --engine ray")
-    return partial(parse_jobs, system=args.system, workers=args.workers or 1)
+    return partial(parse_jobs, system=args.system, workers=args.workers or 1, limits=limits)
+
+
+def _sha256(path: Path, max_bytes: int) -> str:
+    """The content hash of a file, read in blocks; a file over ``max_bytes`` (0: no cap) is refused unread."""
+    # Not blocking: a FIFO put in place of a checked file must not stall the run.
+    with os.fdopen(os.open(path, os.O_RDONLY | os.O_NONBLOCK), "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise InputError(str(path), "not a regular file: only regular files are read")
+        size = info.st_size
+        if max_bytes and size > max_bytes:
+            raise InputError(str(path), f"too large: {size / 2**20:.0f} MB, over the --max-size cap of "
+                                        f"{max_bytes // 2**20} MB (refused unread)")
+        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def _key(record: Path, out_dir: Path) -> str:
     """A record's name in the state file: its path inside DIR (the record files differ by --format)."""
     return record.relative_to(out_dir).as_posix()
-
-
-@dataclass
-class Outcome:
-    """What the batch needs to know of one parsed file (the record itself is on disk by then)."""
-
-    reason: str | None = None  # why the file failed; None when its record is written
-    failing_checks: int = 0
-    warnings: int = 0
-
-
-def parse_file(path: str, system: str, record: str) -> Outcome:
-    """Read and parse one file and write its record to ``record``, or say why it failed.
-
-    The worker writes the record itself, so JSON encoding and disk writes run in parallel too and
-    only a small ``Outcome`` travels back to the batch process.
-    """
-    report = parse_report(path, system)
-    if isinstance(report, Outcome):
-        return report
-    return write_record(Path(record), report.to_json())
-
-
-def parse_report(path: str, system: str) -> Report | Outcome:
-    """The report of one file, or the ``Outcome`` that says why there is none.
-
-    Any exception is caught and named: one report that trips the parser must not stop a batch of
-    thousands, and its reason says what to look at.  A file in which not one table cell of a report was
-    found (a news page, a report whose tables are pictures) is a failure too, not a record of nulls.
-    """
-    try:
-        report = pipeline.parse_document(read_document(path), system)
-    except InputError as error:
-        return Outcome(error.reason)
-    except Exception as error:  # noqa: BLE001 - reported per file, see the docstring
-        return Outcome(f"parser failed: {type(error).__name__}: {error}")
-    if all(parsed.raw is None for parsed in report.fields.values()):
-        return Outcome("no report found: not one table cell of a report is in the text")
-    return report
-
-
-def write_record(record: Path, data: dict) -> Outcome:
-    """Write one report's record (``Report.to_json``) and count its failing checks and warnings."""
-    try:
-        write_json(record, data)
-    except OSError as error:
-        return Outcome(f"cannot write {record}: {error.strerror or error}")
-    return Outcome(failing_checks=sum(1 for check in data["checks"] if check["ok"] is False),
-                   warnings=len(data["warnings"]))
-
-
-def parse_jobs(jobs: list[Job], system: str, workers: int):
-    """Yield (job, outcome) for every job as it finishes: in this process, or in ``workers`` processes.
-
-    At most two files per worker are queued at a time, so memory stays flat however long the batch.  A
-    worker process that dies (killed for memory, a crash in a native library) fails the files it held
-    and a fresh pool takes the rest.  Workers are spawned, not forked: a process that has already run
-    the model (a library caller, ``benchmarks/bench_batch.py``) holds torch's thread pool, and a forked
-    copy of it hangs at its first forward pass.
-    """
-    if workers == 1 or len(jobs) < 2:
-        for job in jobs:
-            yield job, parse_file(str(job.path), system, str(job.record))
-        return
-    waiting = deque(jobs)
-    while waiting:
-        pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-                                   initializer=_start_worker,
-                                   initargs=(os.getpid(), system, _threads_per_worker(workers)))
-        running: dict = {}
-        broken = False
-        try:
-            while (waiting and not broken) or running:
-                while waiting and not broken and len(running) < 2 * workers:
-                    job = waiting.popleft()
-                    try:
-                        running[pool.submit(parse_file, str(job.path), system, str(job.record))] = job
-                    except BrokenProcessPool:
-                        waiting.appendleft(job)
-                        broken = True
-                finished, _ = wait(running, return_when=FIRST_COMPLETED)
-                for future in finished:
-                    job = running.pop(future)
-                    try:
-                        outcome = future.result()
-                    except BrokenProcessPool:
-                        broken = True
-                        outcome = Outcome("the worker process died while parsing it (out of memory, or a crash)")
-                    yield job, outcome
-        finally:
-            pool.shutdown(wait=True, cancel_futures=True)
-
-
-def _threads_per_worker(workers: int) -> int:
-    """The cores this process may use, shared out between the workers (at least one thread each)."""
-    return max(1, len(os.sched_getaffinity(0)) // workers)
-
-
-def _start_worker(parent: int, system: str, threads: int) -> None:
-    """In a worker: give torch its share of the cores, and exit when the batch process is gone.
-
-    Torch's default is one thread per core in every process; two workers on two cores then run four
-    threads that get in each other's way: 3.1 reports/s against 6.3 with one thread each
-    (``benchmarks/bench_batch.py --system hybrid``, 160 reports, two cores).
-
-    A batch killed with SIGKILL (by hand, or by the kernel for memory) cannot stop its workers, and a
-    forked worker waiting for work never sees its queue close, so without the watch it would wait forever.
-    """
-    if system != "rules":
-        import torch
-
-        torch.set_num_threads(threads)
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(0.5)
-        os._exit(1)
-
-    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
 class State:
@@ -360,7 +320,7 @@ class State:
     @contextmanager
     def appending(self):
         """Context in which ``add`` appends to the journal."""
-        with open(self.path, "a", encoding="utf-8") as handle:
+        with open(self.path, "a", encoding="utf-8", errors="backslashreplace") as handle:  # see writers._JSON_ERRORS
             self._handle = handle
             try:
                 yield self

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 
 from nianbao.errors import InputError
@@ -35,8 +36,21 @@ def build_parser(chosen: str | None = None) -> argparse.ArgumentParser:
     return parser
 
 
+def quiet_libraries() -> None:
+    """No progress bars or warnings from the libraries (the model's "Loading weights" bar, Python
+    warnings), here and in the worker processes, which inherit the environment."""
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+    os.environ.setdefault("PYTHONWARNINGS", "ignore")
+    import warnings
+
+    warnings.simplefilter("ignore")
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    if "--no-progress" in argv or not sys.stderr.isatty():
+        quiet_libraries()
     args = build_parser(next((a for a in argv if not a.startswith("-")), None)).parse_args(argv)
     try:
         return importlib.import_module(args.module_name).run(args)

@@ -60,11 +60,23 @@ def features_by_key(fields: dict[str, Field], rule_fields: dict[str, Field] | No
 
 @lru_cache(maxsize=None)
 def load_calibration(path: str | None = None) -> dict | None:
-    """The fitted calibration of the shipped checkpoint, or None where none was fitted."""
+    """The fitted calibration of the shipped checkpoint, or None where none was fitted.
+
+    ValueError for a damaged file: a batch checks it once before its first file (``pipeline.check_system``).
+    """
     file = Path(path or MODEL_DIR) / CALIBRATION_FILE
     if not file.is_file():
         return None
-    return json.loads(file.read_text(encoding="utf-8"))
+    try:
+        calibration = json.loads(file.read_text(encoding="utf-8"))
+        for fitted in calibration["systems"].values():
+            if len(fitted["coef"]) != len(FEATURES) or not all(isinstance(x, (int, float))
+                                                               for x in [fitted["intercept"], *fitted["coef"]]):
+                raise ValueError(f"{len(FEATURES)} coefficients and an intercept expected per system")
+    except (UnicodeDecodeError, ValueError, KeyError, TypeError, AttributeError) as error:
+        raise ValueError(f"damaged calibration file {file}: {error} (refit it with training/calibrate.py, "
+                         "or remove it for raw confidences)") from error
+    return calibration
 
 
 def calibrated(system: str, features: list[float], calibration: dict) -> float:

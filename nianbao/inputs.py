@@ -3,11 +3,18 @@
 An INPUT is a file, a folder (searched recursively for report files), a glob pattern (``reports/**/*.pdf``)
 or ``@list.txt`` (a file naming one INPUT per line).  An INPUT that names nothing is an error of its own;
 the other INPUTs still go on.
+
+Only regular files are read.  A path is listed as an error of its own, and never opened, when it is a
+FIFO, a device or a socket (a FIFO would block the batch forever, ``/dev/zero`` would fill the memory),
+a symlink to one of those, a symlink to another symlink (a symlink is followed once), a symlink loop,
+or a folder that cannot be listed.
 """
 from __future__ import annotations
 
+import errno
 import glob
 import os
+import stat
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,11 +41,15 @@ def expand_inputs(specs: list[str]) -> Inputs:
         if relative_to is not None and not Path(spec).is_absolute():
             spec = str(relative_to / spec)
         try:
-            paths = _expand_one(spec)
+            paths = _expand_one(spec, result.errors)
         except ValueError as error:
             result.errors.append((spec, str(error)))
             return
         for path in paths:
+            problem = file_problem(path)
+            if problem is not None:
+                result.errors.append((str(path), problem))
+                continue
             key = path.resolve()
             if key not in seen:
                 seen.add(key)
@@ -63,30 +74,63 @@ def expand_inputs(specs: list[str]) -> Inputs:
     return result
 
 
-def _expand_one(spec: str) -> list[Path]:
-    """The files of one INPUT (not a list)."""
+def file_problem(path: Path) -> str | None:
+    """Why ``path`` is not read as a report file (module docstring), or None for a regular file."""
+    try:
+        info = os.lstat(path)
+        if stat.S_ISLNK(info.st_mode):
+            target = os.path.join(os.path.dirname(path), os.readlink(path))
+            info = os.lstat(target)
+            if stat.S_ISLNK(info.st_mode):
+                os.stat(path)  # raises for a loop
+                return "a symlink to a symlink: a symlink is followed once, not along a chain"
+    except FileNotFoundError:
+        return "no such file (or a symlink to nothing)"
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            return "a symlink loop"
+        return f"cannot read the file: {error.strerror}"
+    if stat.S_ISREG(info.st_mode):
+        return None
+    kind = ("a FIFO" if stat.S_ISFIFO(info.st_mode) else "a device" if stat.S_ISCHR(info.st_mode)
+            or stat.S_ISBLK(info.st_mode) else "a socket" if stat.S_ISSOCK(info.st_mode) else "a folder"
+            if stat.S_ISDIR(info.st_mode) else "not a file")
+    return f"not a regular file ({kind}): only regular files are read"
+
+
+def _expand_one(spec: str, errors: list[tuple[str, str]]) -> list[Path]:
+    """The files of one INPUT (not a list); folders that cannot be listed are added to ``errors``."""
     path = Path(spec)
-    if path.is_file():
-        return [path]
+    if os.path.lexists(path) and not path.is_dir():
+        return [path]  # a file, or something that is not one: ``file_problem`` says which
     if path.is_dir():
-        files = _report_files(path)
-        if not files:
+        before = len(errors)
+        files = _report_files(path, errors)
+        if not files and len(errors) == before:
             raise ValueError(f"no report files ({', '.join(KNOWN_SUFFIXES)}) in the folder")
         return files
     if glob.has_magic(str(path)):
         matches = sorted(glob.glob(str(path), recursive=True))
-        files = [f for match in matches for f in ([Path(match)] if os.path.isfile(match)
-                                                   else _report_files(Path(match)))]
+        files = [f for match in matches for f in ([Path(match)] if not os.path.isdir(match)
+                                                   else _report_files(Path(match), errors))]
         if not files:
             raise ValueError("no file matches the pattern")
         return files
     raise ValueError("no such file or folder")
 
 
-def _report_files(folder: Path) -> list[Path]:
-    """Report files under ``folder``, sorted; hidden files and folders (``.git``, output state) are skipped."""
+def _report_files(folder: Path, errors: list[tuple[str, str]]) -> list[Path]:
+    """Report files under ``folder``, sorted; hidden files and folders (``.git``, output state) are skipped.
+
+    A folder that cannot be listed (no permission) is added to ``errors`` and the walk goes on.
+    Symlinked folders are not entered, so a symlink loop of folders cannot make the walk endless.
+    """
+    def unlisted(error: OSError) -> None:
+        errors.append((error.filename if error.filename is not None else str(folder),
+                       f"cannot list the folder: {error.strerror}"))
+
     found = []
-    for root, dirs, files in os.walk(folder):
+    for root, dirs, files in os.walk(folder, onerror=unlisted):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         found.extend(Path(root) / name for name in sorted(files)
                      if not name.startswith(".") and Path(name).suffix.lower() in KNOWN_SUFFIXES)

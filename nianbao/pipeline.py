@@ -12,7 +12,7 @@ from functools import lru_cache, partial
 from pathlib import Path
 
 from model.decoding import TableFacts
-from nianbao.confidence import apply_calibration, features_by_key
+from nianbao.confidence import apply_calibration, features_by_key, load_calibration
 from nianbao.hybrid import reconcile
 from nianbao.records import Cell, Report
 from nianbao.text import Document
@@ -51,7 +51,7 @@ def parse_with_evidence(doc: Document, system: str, labeller=None) -> tuple[Repo
     if system not in SYSTEMS:
         raise ValueError(f"unknown system {system!r}: expected one of {', '.join(SYSTEMS)}")
     rules = label_cells(doc)
-    warnings = list(rules.warnings)
+    warnings = [*doc.warnings, *rules.warnings]
     rule_fields = model_fields = None
     if system in ("rules", "hybrid"):
         rule_fields, mapping_warnings = cells_to_fields(doc, rules.template, rules.collapsed, rules.cells)
@@ -109,3 +109,15 @@ def system_version(system: str) -> str:
     if version == "no-model":
         raise FileNotFoundError("no model checkpoint installed in model/checkpoint (run `nianbao train`)")
     return f"{system}-{PARSER_VERSION}-{version}"
+
+
+def check_system(system: str) -> None:
+    """Raise ValueError naming what is damaged in the installed model or calibration ``system`` would use.
+
+    A batch calls it before its first file, so a broken install is one error, not one per file.
+    """
+    load_calibration()
+    if system != "rules":
+        from model.inference import check_checkpoint
+
+        check_checkpoint()

@@ -25,7 +25,8 @@ from pathlib import Path
 import ray
 import ray.data
 
-from nianbao.batch import Job, Outcome, parse_report, write_record
+from nianbao.batch import Job
+from nianbao.workers import Outcome, parse_report, write_record
 
 # Files per call of an actor, and per read task.  Every read task is a Ray task of its own, scheduled and
 # started apart, so each reads many files (160 rules reports on 2 actors: 60 s in read tasks of 4 files,

@@ -11,12 +11,14 @@ is read, so a batch of text files does not pay for loading them.
 """
 from __future__ import annotations
 
+import logging
 import re
 import zipfile
+import zlib
 from pathlib import Path
 
 from nianbao.errors import InputError
-from nianbao.text import Document, decode, normalise
+from nianbao.text import Document, decode, decode_text, normalise
 
 CELL_SEPARATOR = " | "
 TEXT_SUFFIXES = (".txt",)
@@ -31,6 +33,12 @@ UNSUPPORTED_SUFFIXES = {
 # Suffixes a folder given as input is searched for (the unsupported ones too, so each is listed with its
 # reason rather than passed over); a file named explicitly is read whatever its suffix.
 KNOWN_SUFFIXES = TEXT_SUFFIXES + HTML_SUFFIXES + DOCX_SUFFIXES + PDF_SUFFIXES + tuple(UNSUPPORTED_SUFFIXES)
+
+# What a report file can hold, at most: a long report is a few MB of XML and a hundred pages.
+DOCX_MAX_UNPACKED_MB = 256
+DOCX_MAX_TAGS = 2_000_000
+PDF_MAX_PAGES = 1000
+PDF_MAX_STREAM_MB = 64
 
 _CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
 _SPACES = re.compile(r"[ \t\f\v\u00a0\u3000]+")
@@ -50,17 +58,27 @@ def read_document(path: str | Path) -> Document:
     suffix = path.suffix.lower()
     if suffix in UNSUPPORTED_SUFFIXES:
         raise InputError(source, UNSUPPORTED_SUFFIXES[suffix])
-    if suffix in HTML_SUFFIXES:
-        text = html_text(source, path.read_bytes())
-    elif suffix in DOCX_SUFFIXES:
-        text = docx_text(source, path)
-    elif suffix in PDF_SUFFIXES:
-        text = pdf_text(source, path)
-    else:
-        text = decode(source, path.read_bytes())
+    warnings: list[str] = []
+    kind = ("HTML page" if suffix in HTML_SUFFIXES else "DOCX" if suffix in DOCX_SUFFIXES
+            else "PDF" if suffix in PDF_SUFFIXES else "text file")
+    try:
+        if suffix in HTML_SUFFIXES:
+            text = html_text(source, path.read_bytes())
+        elif suffix in DOCX_SUFFIXES:
+            text = docx_text(source, path)
+        elif suffix in PDF_SUFFIXES:
+            text = pdf_text(source, path)
+        else:
+            text, warnings = decode_text(source, path.read_bytes())
+    except (InputError, MemoryError, RecursionError):
+        raise
+    except Exception as error:  # noqa: BLE001 - a format library tripping on a damaged file, named as such
+        raise InputError(source, f"damaged {kind}: {type(error).__name__}: {_describe(error)}") from error
     if not text.strip():
         raise InputError(source, "no text in the file")
-    return normalise(source, text)
+    document = normalise(source, text)
+    document.warnings.extend(warnings)
+    return document
 
 
 def join_cell_lines(pieces: list[str]) -> str:
@@ -122,14 +140,25 @@ def html_text(source: str, data: bytes) -> str:
 
 
 def _html_walk(node, lines: list[str]) -> None:
-    """Append ``node``'s text to ``lines`` (the last entry is the line being built)."""
+    """Append ``node``'s text to ``lines`` (the last entry is the line being built).
+
+    The walk keeps its own stack of open elements rather than recursing, so a page nested a thousand
+    elements deep is read like any other.
+    """
     from bs4 import NavigableString, Tag
     from bs4.element import PreformattedString  # comments, doctypes, CDATA, processing instructions
 
-    for child in node.children:
-        if isinstance(child, PreformattedString):
+    stack = [(iter(node.children), False)]  # (children still to read, whether the element is a block)
+    while stack:
+        children, block = stack[-1]
+        child = next(children, None)
+        if child is None:
+            stack.pop()
+            if block:
+                _end_line(lines)
+        elif isinstance(child, PreformattedString):
             continue
-        if isinstance(child, NavigableString):
+        elif isinstance(child, NavigableString):
             piece = _SPACES.sub(" ", child.replace("\n", " "))
             lines[-1] += piece if lines[-1] else piece.lstrip()  # source indentation is not text
         elif isinstance(child, Tag):
@@ -142,12 +171,10 @@ def _html_walk(node, lines: list[str]) -> None:
             elif name == "table":
                 _end_line(lines)
                 lines[-1:] = [*table_lines(_html_table_rows(child)), ""]
-            elif name in _HTML_BLOCKS:
-                _end_line(lines)
-                _html_walk(child, lines)
-                _end_line(lines)
             else:
-                _html_walk(child, lines)
+                if name in _HTML_BLOCKS:
+                    _end_line(lines)
+                stack.append((iter(child.children), name in _HTML_BLOCKS))
 
 
 def _end_line(lines: list[str]) -> None:
@@ -215,6 +242,7 @@ def docx_text(source: str, path: Path) -> str:
 
     if not zipfile.is_zipfile(path):
         raise InputError(source, "not a valid DOCX: not a ZIP archive (truncated, or an old .doc renamed)")
+    _check_docx_size(source, path)
     try:
         document = docx.Document(str(path))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, XMLSyntaxError, EOFError) as error:
@@ -226,6 +254,32 @@ def docx_text(source: str, path: Path) -> str:
         else:
             lines.append(block.text)
     return _tidy(lines)
+
+
+def _check_docx_size(source: str, path: Path) -> None:
+    """Refuse a DOCX that would unpack past ``DOCX_MAX_UNPACKED_MB`` (a zip bomb) or whose body holds more
+    than ``DOCX_MAX_TAGS`` XML tags (millions of empty paragraphs), before a byte of it is inflated into
+    memory: python-docx builds the whole document tree, hundreds of bytes per tag.
+
+    The sizes are the ones the archive declares, which bound what ``zipfile`` will inflate; the body's
+    tags are counted as it is streamed, stopping at the cap.
+    """
+    try:
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+            if unpacked > DOCX_MAX_UNPACKED_MB * 2**20:
+                raise InputError(source, f"the DOCX unpacks to {unpacked / 2**20:.0f} MB, over the "
+                                         f"{DOCX_MAX_UNPACKED_MB} MB a report can take (a zip bomb?)")
+            if "word/document.xml" in archive.namelist():
+                tags = 0
+                with archive.open("word/document.xml") as body:
+                    while block := body.read(2**20):
+                        tags += block.count(b"<")
+                        if tags > DOCX_MAX_TAGS:
+                            raise InputError(source, f"the DOCX body has over {DOCX_MAX_TAGS:,} XML elements, "
+                                                     "far more than a report (millions of empty paragraphs?)")
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError, NotImplementedError) as error:
+        raise InputError(source, f"not a valid DOCX: {_describe(error)}") from error
 
 
 def _docx_table_rows(table) -> list[list[str]]:
@@ -263,13 +317,21 @@ def pdf_text(source: str, path: Path) -> str:
     from pdfminer.pdfparser import PDFSyntaxError
     from pdfplumber.utils.exceptions import PdfminerException
 
+    # pdfminer logs every oddity of a damaged file ("Could not get FontBBox...") to stderr, hundreds of
+    # lines in a batch; what matters is said once, as this reader's InputError.
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)
     pages = []
     chars = 0
     try:
         with pdfplumber.open(str(path)) as pdf:
+            if len(pdf.pages) > PDF_MAX_PAGES:
+                raise InputError(source, f"the PDF has {len(pdf.pages):,} pages, over the {PDF_MAX_PAGES:,} "
+                                         "a report can have")
             for page in pdf.pages:
+                _check_content_streams(source, page)
                 chars += len(page.chars)
                 pages.append(_pdf_page_text(page))
+                page.close()  # its parsed objects are not needed again: memory stays at one page
     except (PdfminerException, PDFSyntaxError, ValueError, KeyError, TypeError) as error:
         cause = error.args[0] if isinstance(error, PdfminerException) and error.args else error
         if isinstance(cause, PDFPasswordIncorrect):
@@ -278,6 +340,38 @@ def pdf_text(source: str, path: Path) -> str:
     if chars == 0:
         raise InputError(source, "no text layer: needs OCR")
     return _tidy(pages)
+
+
+def _check_content_streams(source: str, page) -> None:
+    """Refuse a page whose content streams inflate past ``PDF_MAX_STREAM_MB`` (a PDF bomb), found by
+    inflating each compressed stream only that far: pdfminer would inflate it whole, then parse it all.
+
+    The ASCII encodings that may wrap the compression (reportlab writes ASCII85 around Flate) are
+    decoded first; they only shrink the data.
+    """
+    from pdfminer.ascii85 import ascii85decode, asciihexdecode
+    from pdfminer.pdftypes import (LITERALS_ASCII85_DECODE, LITERALS_ASCIIHEX_DECODE, LITERALS_FLATE_DECODE,
+                                   PDFStream, resolve1)
+
+    cap = PDF_MAX_STREAM_MB * 2**20
+    for stream in page.page_obj.contents:
+        stream = resolve1(stream)
+        if not isinstance(stream, PDFStream) or stream.rawdata is None:
+            continue
+        data = stream.rawdata
+        try:
+            for name, _ in stream.get_filters():
+                if name in LITERALS_ASCII85_DECODE:
+                    data = ascii85decode(data)
+                elif name in LITERALS_ASCIIHEX_DECODE:
+                    data = asciihexdecode(data)
+                else:
+                    if name in LITERALS_FLATE_DECODE and len(zlib.decompressobj().decompress(data, cap + 1)) > cap:
+                        raise InputError(source, f"a page of the PDF inflates to over {PDF_MAX_STREAM_MB} MB of "
+                                                 "content (a PDF bomb?)")
+                    break
+        except (zlib.error, ValueError):
+            continue  # damaged: pdfminer says so in its own words
 
 
 def _pdf_page_text(page) -> str:

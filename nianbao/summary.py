@@ -21,7 +21,7 @@ from pathlib import Path
 
 import jinja2
 
-from nianbao.writers import write_text
+from nianbao.writers import printable_path, write_text
 
 SUMMARY_FILE = "summary.html"
 REVIEW_FOLDER = "review"
@@ -96,11 +96,12 @@ def write_summary(out_dir: Path, records: list[tuple[str, Path]], errors: list[d
     """Write ``OUT_DIR/summary.html`` from the batch's (name, record file) pairs, its errors and its counts
     (``nianbao.batch.Summary``); the path written."""
     page = BatchPage()
-    for name, path in records:
-        page.add(name, json.loads(Path(path).read_text(encoding="utf-8")))
+    for name, path in records:  # a file name that is not UTF-8 is shown with its bytes as \xff
+        record = json.loads(Path(path).read_text(encoding="utf-8"))
+        page.add(printable_path(name), dict(record, source=printable_path(record["source"])))
     reasons = defaultdict(list)
     for error in errors:
-        reasons[error["reason"].split(":", 1)[0]].append(error)
+        reasons[error["reason"].split(":", 1)[0]].append(dict(error, source=printable_path(error["source"])))
     html = _ENVIRONMENT.get_template("summary.html.j2").render(
         counts=counts, page=page, reasons=sorted(reasons.items(), key=lambda item: (-len(item[1]), item[0])),
         bins=[(edge, CONFIDENCE_BINS[i + 1] if i + 1 < len(CONFIDENCE_BINS) else 1.0, page.confidence[edge])
@@ -109,7 +110,7 @@ def write_summary(out_dir: Path, records: list[tuple[str, Path]], errors: list[d
         outcome_labels=[label for label, _ in OUTCOMES],
         years=[(year, page.received[year], [page.outcomes[year][label] for label, _ in OUTCOMES])
                for year in page.years()],
-        review_folder=REVIEW_FOLDER, out_dir=str(out_dir))
+        review_folder=REVIEW_FOLDER, out_dir=printable_path(str(out_dir)))
     path = Path(out_dir) / SUMMARY_FILE
     write_text(path, html)
     return path

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -36,6 +36,7 @@ class Document:
     text: str  # what the reader produced (the decoded file, or text extracted from HTML/DOCX/PDF)
     norm: str  # the normalised text the parsers read
     offsets: list[int]  # offsets[i] = index in ``text`` of ``norm[i]``; one extra entry = len(text)
+    warnings: list[str] = field(default_factory=list)  # what the reader had to repair (bytes not UTF-8...)
 
     def text_span(self, start: int, end: int) -> tuple[int, int]:
         """The span of ``text`` that produced ``norm[start:end]``."""
@@ -115,13 +116,39 @@ def decode(source: str, data: bytes) -> str:
     Bytes that decode only into control characters (a NUL-filled file, an image, an archive) are not
     text: they raise ``InputError`` rather than reach the parsers as noise.
     """
+    return decode_text(source, data)[0]
+
+
+def decode_text(source: str, data: bytes) -> tuple[str, list[str]]:
+    """``decode``, and a warning for every repair: a report in UTF-8 with a stray byte or a NUL in it (a
+    bad copy, a transfer cut and joined) is text, its few bad bytes read as U+FFFD."""
     if not data.strip():
         raise InputError(source, "the file is empty")
-    text = _decode_bytes(source, data)
+    text, warnings = _nearly_utf8(data)
+    if text is None:
+        text = _decode_bytes(source, data)
     controls = len(_CONTROLS.findall(text))
     if "\x00" in text or controls > len(text) * 0.01:
         raise InputError(source, f"binary data, not text ({controls} control characters in {len(text)})")
-    return text
+    return text, warnings
+
+
+# At most this share of a file's characters may be bad bytes or NULs for it to be read as UTF-8 text.
+_REPAIRABLE_SHARE = 0.001
+
+
+def _nearly_utf8(data: bytes) -> tuple[str | None, list[str]]:
+    """The text of UTF-8 ``data`` with a few undecodable bytes or NULs, each read as U+FFFD; None when
+    the data is not that (valid UTF-8 without NULs is left to ``_decode_bytes``, as are other encodings)."""
+    if data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
+        return None, []
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd") - data.count("\ufffd".encode("utf-8"))
+    nuls = text.count("\x00")
+    if not bad and not nuls or bad + nuls > max(1, len(text) * _REPAIRABLE_SHARE):
+        return None, []
+    return text.replace("\x00", "\ufffd"), [
+        f"the file is UTF-8 but for {bad} undecodable byte sequence(s) and {nuls} NUL byte(s), read as U+FFFD"]
 
 
 def _decode_bytes(source: str, data: bytes) -> str:

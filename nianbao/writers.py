@@ -49,17 +49,29 @@ def remove_stale_temporaries(folder: Path) -> int:
     return len(stale)
 
 
-def write_text(path: Path, text: str) -> None:
-    atomic_write(path, lambda temporary: temporary.write_text(text, encoding="utf-8"))
+def write_text(path: Path, text: str, errors: str = "strict") -> None:
+    atomic_write(path, lambda temporary: temporary.write_text(text, encoding="utf-8", errors=errors))
+
+
+# A file name that is not UTF-8 reaches Python with its stray bytes as lone surrogates ("\udcff"), which
+# UTF-8 cannot encode.  In JSON they are written as the escape "\udcff", which reads back as the same
+# string, and so as the same file name (``os.fsencode``).
+_JSON_ERRORS = "backslashreplace"
 
 
 def write_json(path: Path, data) -> None:
     """One JSON document, UTF-8 with Chinese kept readable."""
-    write_text(path, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    write_text(path, json.dumps(data, ensure_ascii=False, indent=2) + "\n", errors=_JSON_ERRORS)
 
 
 def write_jsonl(path: Path, records: Iterable[dict]) -> None:
-    write_text(path, "".join(json.dumps(record, ensure_ascii=False) + "\n" for record in records))
+    write_text(path, "".join(json.dumps(record, ensure_ascii=False) + "\n" for record in records),
+               errors=_JSON_ERRORS)
+
+
+def printable_path(path: str) -> str:
+    """A file name as text any file format holds: the bytes of a name that is not UTF-8 as ``\\xff``."""
+    return os.fsencode(path).decode("utf-8", errors="backslashreplace")
 
 
 def reports_table(records: list[dict]) -> pd.DataFrame:
@@ -74,25 +86,39 @@ def reports_table(records: list[dict]) -> pd.DataFrame:
     rows = []
     for record in records:
         fields = record["fields"]
-        row = {"source": record["source"], "template": record["template"]}
+        row = {"source": printable_path(record["source"]), "template": record["template"]}
         row.update({column: record["meta"].get(column.split(".", 1)[1]) for column in META_COLUMNS})
         row.update({key: fields[key]["value"] if key in fields else None for key in keys})
         rows.append(row)
-    frame = pd.DataFrame(rows, columns=["source", "template", *META_COLUMNS, *keys])
+    frame = pd.DataFrame(rows, columns=["source", "template", *META_COLUMNS, *keys], dtype=object)
     dtypes = {"meta.year": "Int64"}
     dtypes.update({key: "Int64" if field_spec(key).kind == "count" else "Float64" for key in keys})
-    return frame.astype(dtypes)
+    return frame.astype({column: _exact_dtype(frame[column], dtype) for column, dtype in dtypes.items()})
 
 
 def fields_long_table(records: list[dict]) -> pd.DataFrame:
     """One row per (report, field) with the printed text beside the value: the table to audit a batch by."""
     import pandas as pd
 
-    rows = [{"report": record["source"], "field": key, "value": parsed["value"], "raw": parsed["raw"],
+    rows = [{"report": printable_path(record["source"]), "field": key, "value": parsed["value"], "raw": parsed["raw"],
              "confidence": parsed["confidence"], "by": parsed["by"]}
             for record in records for key, parsed in record["fields"].items()]
-    frame = pd.DataFrame(rows, columns=["report", "field", "value", "raw", "confidence", "by"])
-    return frame.astype({"value": "Float64", "confidence": "float64"})
+    frame = pd.DataFrame(rows, columns=["report", "field", "value", "raw", "confidence", "by"], dtype=object)
+    return frame.astype({"value": _exact_dtype(frame["value"], "Float64"), "confidence": "float64"})
+
+
+def _exact_dtype(column: pd.Series, dtype: str) -> str:
+    """``dtype`` ("Int64" or "Float64"), or "string" when a value of ``column`` does not fit it exactly.
+
+    A count printed with 17 digits is not exact as a float, nor one of 2**63 or more as an Int64; such a
+    column is written as the numbers' text, so no value is changed or refused on its way to the table.
+    """
+    def fits(value) -> bool:
+        if value is None or isinstance(value, float):
+            return dtype == "Float64" or value is None
+        return -2**63 <= value < 2**63 if dtype == "Int64" else abs(value) <= 2**53
+
+    return dtype if all(fits(value) for value in column) else "string"
 
 
 def write_collection(out_dir: Path, records: list[dict], output_format: str) -> list[Path]:

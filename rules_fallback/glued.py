@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from fractions import Fraction
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -34,6 +35,11 @@ def _at_groups(token: str) -> list[str]:
     return [token[start:end] for start, end in zip([0, *ends], [*ends, len(token)])]
 
 
+# More digits than any printed row holds (the widest rows have ten cells of at most six digits): such a
+# run is not searched, and its splits are "not exhaustive", so no cut of it is taken.
+MAX_RUN_DIGITS = 120
+
+
 class Splits(NamedTuple):
     """The candidate splits found; ``exhaustive`` is False when the search gave up (too many ways)."""
 
@@ -55,7 +61,7 @@ def split_glued_digits(tokens: list[str], n_cells: int, decimal_ok: list[bool],
     ``decimal_ok[i]`` says whether cell ``i`` may hold a decimal (an amount in 万元).  ``totals`` maps a cell
     index to the indices whose sum it must equal ({6: [0, 1, 2, 3, 4, 5]} for a row of section 三).
 
-    The search stops after ``budget`` steps (a long run of digits has very many cuts); the result then
+    The search stops after ``budget`` steps in all (a long run of digits has very many cuts); the result then
     says it is not exhaustive, and the caller must not take a single split found as the only one.  When
     the last cell is a total (the row total of section 三), it is a suffix of the run: each suffix is
     tried as the total, and the cells before it are cut only while their sum stays within it, which keeps
@@ -74,6 +80,8 @@ def _split_once(tokens: tuple[str, ...], n_cells: int, decimal_ok: tuple[bool, .
                 totals: tuple[tuple[int, tuple[int, ...]], ...], limit: int, budget: int) -> Splits:
     """``split_glued_digits``, cached: the rule layer and the model's re-cut search the same runs."""
     totals = {cell: list(parts) for cell, parts in totals}
+    if sum(ch.isdigit() for token in tokens for ch in token) > MAX_RUN_DIGITS:
+        return Splits([], False)
     tokens = [piece for token in tokens for piece in _at_groups(token)]
     last = _TOTAL_AT_END.fullmatch(tokens[-1]) if tokens else None
     if n_cells - 1 not in totals or last is None or decimal_ok[-1]:
@@ -82,6 +90,7 @@ def _split_once(tokens: tuple[str, ...], n_cells: int, decimal_ok: tuple[bool, .
     before = {cell: parts for cell, parts in totals.items() if cell != n_cells - 1}
     found: list[list[str]] = []
     exhaustive = True
+    steps = [0]  # shared by the searches of every suffix: the budget bounds the whole split
     for length in range(1, min(len(digits), 3 if groups else len(digits)) + 1):
         total = digits[-length:] + groups
         if total[0] == "0" and length > 1:
@@ -90,17 +99,21 @@ def _split_once(tokens: tuple[str, ...], n_cells: int, decimal_ok: tuple[bool, .
         if not head:
             continue
         cap = (totals[n_cells - 1], int(_value(total)))
-        result = _search(head, n_cells - 1, decimal_ok[:-1], before, limit - len(found), budget, cap)
+        result = _search(head, n_cells - 1, decimal_ok[:-1], before, limit - len(found), budget, cap, steps)
         found += [parts + [total + unit] for parts in result.splits]
         exhaustive = exhaustive and result.exhaustive
     return Splits(found, exhaustive and len(found) < limit)
 
 
 def _search(tokens: list[str], n_cells: int, decimal_ok: list[bool], totals: dict[int, list[int]], limit: int,
-            budget: int, cap: tuple[list[int], int] | None = None) -> Splits:
+            budget: int, cap: tuple[list[int], int] | None = None, steps: list[int] | None = None) -> Splits:
     """``split_glued_digits`` by depth-first search; ``cap``: (cells, value) whose sum must come to exactly
-    that value, the cells before a total that has been cut off already."""
+    that value, the cells before a total that has been cut off already; ``steps``: a step count shared
+    with other searches under the same ``budget``."""
     found: list[list[str]] = []
+    steps = [0] if steps is None else steps
+    if steps[0] > budget:
+        return Splits(found, False)
     cut_points = [_cut_points(token) for token in tokens]
     digits_after = [sum(ch.isdigit() for ch in "".join(tokens[i:])) for i in range(len(tokens) + 1)]
     # digits_from[t][o]: the digits of token t from offset o on; capped_from[i]: capped cells from cell i on.
@@ -110,9 +123,8 @@ def _search(tokens: list[str], n_cells: int, decimal_ok: list[bool], totals: dic
     capped_from = [sum(1 for i in capped if i >= k) for k in range(n_cells + 1)]
     cap_value = cap[1] if cap is not None else 0
     cap_digits = len(str(cap_value))
-    steps = [0]
     parts: list[str] = []
-    running = [0.0]  # the sum of the capped cells cut so far
+    running = [Fraction(0)]  # the sum of the capped cells cut so far
 
     def valid(part: str, index: int) -> bool:
         return _PART.fullmatch(part) is not None and ("." not in part or decimal_ok[index])
@@ -148,7 +160,7 @@ def _search(tokens: list[str], n_cells: int, decimal_ok: list[bool], totals: dic
             part = token[offset:cut]
             if not valid(part, len(parts)):
                 continue
-            value = _value(part) if len(parts) in capped else 0.0
+            value = _value(part) if len(parts) in capped else 0
             if running[0] + value > cap_value and cap is not None:
                 break  # a longer cut only makes the cell bigger
             parts.append(part)
@@ -165,5 +177,6 @@ def _search(tokens: list[str], n_cells: int, decimal_ok: list[bool], totals: dic
 
 
 @lru_cache(maxsize=65536)
-def _value(part: str) -> float:
-    return float(_LEADING_NUMBER.match(part.replace(",", "")).group())
+def _value(part: str) -> Fraction:
+    """A part's number, exactly: a run of hundreds of digits is no float."""
+    return Fraction(_LEADING_NUMBER.match(part.replace(",", "")).group())

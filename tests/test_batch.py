@@ -1,6 +1,6 @@
 """``nianbao parse`` as a batch: every good file gives a record, every bad one a line in errors.jsonl.
 
-The parser is replaced by a small stand-in here (the runs are in-process, one worker), so these tests
+The parser is replaced by a small stand-in here (the runs are in-process: one worker and no limits), so these tests
 specify the batch machinery alone: outputs, errors, resume, formats and exit codes.  The real parser
 runs in ``test_batch_real.py`` and ``test_batch_resume.py``.
 """
@@ -42,7 +42,7 @@ def stand_in(monkeypatch):
 
 
 def parse(*argv) -> int:
-    return main(["parse", *map(str, argv), "--no-progress"])
+    return main(["parse", *map(str, argv), "--no-progress", "--timeout", "0", "--max-memory", "0"])
 
 
 def write(folder, name, data):

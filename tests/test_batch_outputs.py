@@ -86,3 +86,18 @@ def test_temporaries_left_by_a_killed_run_are_removed(tmp_path):
     (tmp_path / "a.json").write_text("{}", encoding="utf-8")
     assert remove_stale_temporaries(tmp_path) == 1
     assert [p.name for p in tmp_path.iterdir()] == ["a.json"]
+
+
+@pytest.mark.parametrize("output_format", ["csv", "parquet"])
+def test_counts_too_wide_for_their_column_type_are_written_exactly(tmp_path, output_format):
+    wide = [record("wide.txt", "2019", {"requests.new.natural": 2**63 + 1, "requests.new.commercial": 12345678901234567}),
+            RECORDS[0]]
+    reports, long = write_collection(tmp_path, wide, output_format)
+    read = pd.read_csv if output_format == "csv" else pd.read_parquet
+    table = read(reports, dtype=str) if output_format == "csv" else read(reports)
+    assert str(table["requests.new.natural"][0]) == str(2**63 + 1)  # too wide for Int64: the column is text
+    assert int(table["requests.new.commercial"][0]) == 12345678901234567  # fits Int64: a number, exact
+    assert str(table["requests.new.natural"][1]) == "30"
+    values = read(long, dtype=str) if output_format == "csv" else read(long)
+    exact = dict(zip(values["field"][values["report"] == "wide.txt"], values["value"][values["report"] == "wide.txt"]))
+    assert exact["requests.new.commercial"] == "12345678901234567"  # over 2**53: no float holds it

@@ -89,5 +89,5 @@ def test_a_killed_run_resumes_to_the_results_of_an_uninterrupted_one(tmp_path, c
     assert parsed_twice <= 2 * WORKERS  # only files in flight (two queued per worker) when the kill came
     assert outputs(out) == reference
     leftovers = sorted(path.name for path in out.iterdir() if path.suffix != ".json")
-    assert leftovers == [".nianbao-state.jsonl", "errors.jsonl", "summary.html"]
+    assert leftovers == [".nianbao-lock", ".nianbao-state.jsonl", "errors.jsonl", "summary.html"]
     assert len((out / ".nianbao-state.jsonl").read_text(encoding="utf-8").splitlines()) == COPIES

@@ -1,0 +1,200 @@
+"""Parsing the files of a batch in worker processes, each file under a time and a memory budget.
+
+A report that makes the parser slow or greedy (a 10 MB line of cells, a DOCX of millions of paragraphs)
+must cost the batch that one file, not the run.  So every file is parsed in a worker process, even with
+one worker: a file still parsing when its time is up has its worker killed and is listed as over the
+time budget; a worker's address space is capped (``RLIMIT_AS``) at what it holds once loaded plus the
+memory budget, so an allocation past it fails with ``MemoryError`` in that file alone.  ``pebble``'s
+process pool does the timing and the replacing of killed workers.
+
+With both budgets off (``Limits(seconds=0, megabytes=0)``) and one worker, files are parsed in the
+calling process: the way to step through the parser in a debugger.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import os
+import resource
+import threading
+import time
+from collections import deque
+from collections.abc import Iterator
+from concurrent.futures import FIRST_COMPLETED, wait
+from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import dataclass
+from pathlib import Path
+
+from pebble import ProcessExpired, ProcessPool
+
+from nianbao import pipeline
+from nianbao.errors import InputError
+from nianbao.readers import read_document
+from nianbao.records import Report
+from nianbao.text import normalise
+from nianbao.writers import write_json
+
+# A few lines of a report, parsed once when a worker starts: the parser's libraries, the model's first
+# forward pass and its threads are then in place before the memory budget is measured from there.
+_WARM_UP_TEXT = "一、总体情况\n二、主动公开政府信息情况\n行政许可 | 1 | 0 | 1\n"
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one file may cost: seconds of parsing and megabytes of memory on top of a loaded worker (0: no limit)."""
+
+    seconds: float = 60.0
+    megabytes: int = 2048
+
+    @property
+    def off(self) -> bool:
+        return not self.seconds and not self.megabytes
+
+
+@dataclass
+class Outcome:
+    """What the batch needs to know of one parsed file (the record itself is on disk by then)."""
+
+    reason: str | None = None  # why the file failed; None when its record is written
+    failing_checks: int = 0
+    warnings: int = 0
+
+
+def parse_file(path: str, system: str, record: str, megabytes: int = 0) -> Outcome:
+    """Read and parse one file and write its record to ``record``, or say why it failed.
+
+    The worker writes the record itself, so JSON encoding and disk writes run in parallel too and only a
+    small ``Outcome`` travels back to the batch process.
+    """
+    report = parse_report(path, system, megabytes)
+    if isinstance(report, Outcome):
+        return report
+    return write_record(Path(record), report.to_json())
+
+
+def parse_report(path: str, system: str, megabytes: int = 0) -> Report | Outcome:
+    """The report of one file, or the ``Outcome`` that says why there is none.
+
+    Any exception is caught and named: one report that trips the parser must not stop a batch of
+    thousands, and its reason says what to look at.  A file in which not one table cell of a report was
+    found (a news page, a report whose tables are pictures) is a failure too, not a record of nulls.
+    """
+    try:
+        report = pipeline.parse_document(read_document(path), system)
+    except InputError as error:
+        return Outcome(error.reason)
+    except MemoryError:
+        return Outcome(over_memory(megabytes))
+    except RecursionError:
+        return Outcome("too deeply nested for the parser (a recursion limit was reached)")
+    except Exception as error:  # noqa: BLE001 - reported per file, see the docstring
+        if megabytes and "allocate" in str(error):  # torch's allocator failing at the address-space cap
+            return Outcome(over_memory(megabytes))
+        return Outcome(f"parser failed: {type(error).__name__}: {error}")
+    if not pipeline.found_report(report):
+        return Outcome("no report found: not one table cell of a report is in the text")
+    return report
+
+
+def write_record(record: Path, data: dict) -> Outcome:
+    """Write one report's record (``Report.to_json``) and count its failing checks and warnings."""
+    try:
+        write_json(record, data)
+    except OSError as error:
+        return Outcome(f"cannot write {record}: {error.strerror or error}")
+    return Outcome(failing_checks=sum(1 for check in data["checks"] if check["ok"] is False),
+                   warnings=len(data["warnings"]))
+
+
+def over_memory(megabytes: int) -> str:
+    return f"over the memory budget: parsing it needed more than {megabytes} MB (--max-memory)"
+
+
+def parse_jobs(jobs: list, system: str, workers: int, limits: Limits) -> Iterator[tuple[object, Outcome]]:
+    """Yield (job, outcome) for every job (``.path``, ``.record``) as it finishes.
+
+    At most two files per worker are handed out at a time, so memory stays flat however long the batch,
+    and a kill costs at most those.  A worker that dies (killed for time, by the kernel for memory, a crash
+    in a native library) fails the file it held; the pool starts a fresh one for the rest.  Workers are
+    spawned, not forked: a process that has already run the model (a library caller,
+    ``benchmarks/bench_batch.py``) holds torch's thread pool, and a forked copy of it hangs at its first
+    forward pass.
+    """
+    if limits.off and workers == 1:
+        for job in jobs:
+            yield job, parse_file(str(job.path), system, str(job.record))
+        return
+    waiting = deque(jobs)
+    pool = ProcessPool(max_workers=workers, initializer=_start_worker, context=multiprocessing.get_context("spawn"),
+                       initargs=(os.getpid(), system, _threads_per_worker(workers), limits.megabytes))
+    running: dict = {}
+    try:
+        while waiting or running:
+            while waiting and len(running) < 2 * workers:
+                job = waiting.popleft()
+                future = pool.schedule(parse_file, args=(str(job.path), system, str(job.record), limits.megabytes),
+                                       timeout=limits.seconds or None)
+                running[future] = job
+            finished, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in finished:
+                yield running.pop(future), _outcome(future, limits)
+    finally:
+        pool.stop()
+        pool.join()
+
+
+def _outcome(future, limits: Limits) -> Outcome:
+    try:
+        return future.result()
+    except FutureTimeout:
+        return Outcome(f"over the time budget: not parsed in {limits.seconds:g} s (--timeout)")
+    except ProcessExpired as error:
+        memory = f"over the memory budget of {limits.megabytes} MB" if limits.megabytes else "out of memory"
+        return Outcome(f"the worker process died while parsing it (exit code {error.exitcode}: {memory}, "
+                       "or a crash in a native library)")
+    except Exception as error:  # noqa: BLE001 - the outcome could not come back (it did not pickle...)
+        return Outcome(f"parser failed: {type(error).__name__}: {error}")
+
+
+def _threads_per_worker(workers: int) -> int:
+    """The cores this process may use, shared out between the workers (at least one thread each)."""
+    return max(1, len(os.sched_getaffinity(0)) // workers)
+
+
+def _start_worker(parent: int, system: str, threads: int, megabytes: int) -> None:
+    """In a worker: give torch its share of the cores, load the parser, cap the memory, and exit when the
+    batch process is gone.
+
+    Torch's default is one thread per core in every process; two workers on two cores then run four
+    threads that get in each other's way: 3.1 reports/s against 6.3 with one thread each
+    (``benchmarks/bench_batch.py --system hybrid``, 160 reports, two cores).
+
+    A batch killed with SIGKILL (by hand, or by the kernel for memory) cannot stop its workers, and a
+    worker waiting for work never sees its queue close, so without the watch it would wait forever.
+    """
+    if system != "rules":
+        import torch
+
+        torch.set_num_threads(threads)
+    try:
+        pipeline.parse_document(normalise("warm-up", _WARM_UP_TEXT), system)
+    except Exception:  # noqa: BLE001 - a problem of the parser itself shows again, named, on the first file
+        pass
+    if megabytes:
+        _cap_address_space(megabytes)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
+
+
+def _cap_address_space(megabytes: int) -> None:
+    """Let this process's address space grow by ``megabytes`` from here, no more."""
+    with open("/proc/self/statm", encoding="ascii") as statm:
+        size = int(statm.read().split()[0]) * resource.getpagesize()
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    limit = size + megabytes * 2**20
+    resource.setrlimit(resource.RLIMIT_AS, (limit if hard == resource.RLIM_INFINITY else min(limit, hard), hard))
+
