@@ -17,5 +17,5 @@ fi
 python3 -m venv .venv
 .venv/bin/pip install -q --upgrade pip
 .venv/bin/pip install -q torch==2.13.0
-.venv/bin/pip install -q -e .
+.venv/bin/pip install -q -e ".[label-studio]"
 echo "nianbao is set up: source .venv/bin/activate"
