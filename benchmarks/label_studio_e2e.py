@@ -26,6 +26,7 @@ import shutil
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -63,8 +64,11 @@ def api(base: str, method: str, path: str, body=None) -> object:
     request = urllib.request.Request(base + path, method=method, headers={"Authorization": f"Token {TOKEN}",
                                                                          "Content-Type": "application/json"},
                                      data=None if body is None else json.dumps(body, ensure_ascii=False).encode())
-    with urllib.request.urlopen(request, timeout=600) as response:
-        data = response.read()
+    try:
+        with urllib.request.urlopen(request, timeout=600) as response:
+            data = response.read()
+    except urllib.error.HTTPError as error:
+        raise SystemExit(f"{method} {path}: {error.code} {error.read().decode(errors='replace')[:2000]}") from None
     return json.loads(data) if data else None
 
 
@@ -106,8 +110,10 @@ def main() -> None:
     (args.work / "reports" / "news.txt").write_text(NEWS, encoding="utf-8")
 
     base, backend_url = f"http://127.0.0.1:{args.port}", f"http://127.0.0.1:{args.backend_port}"
+    # Label Studio refuses an ML backend on 127.0.0.1 ("URL resolves to a reserved network address (block:
+    # 127.0.0.0/8)") unless ML_BLOCK_LOCAL_IP is off, and its webhook unless SSRF_PROTECTION_ENABLED is.
     env = {**os.environ, "LATEST_VERSION_CHECK": "false", "COLLECT_ANALYTICS": "false", "SENTRY_DSN": "",
-           "FRONTEND_SENTRY_DSN": "", "LABEL_STUDIO_ENABLE_LEGACY_API_TOKEN": "true",
+           "ML_BLOCK_LOCAL_IP": "false", "SSRF_PROTECTION_ENABLED": "false", "FRONTEND_SENTRY_DSN": "", "LABEL_STUDIO_ENABLE_LEGACY_API_TOKEN": "true",
            "LABEL_STUDIO_USERNAME": EMAIL, "LABEL_STUDIO_PASSWORD": PASSWORD, "LABEL_STUDIO_USER_TOKEN": TOKEN}
     logs = {name: open(args.work / f"{name}.log", "w") for name in ("label-studio", "ml-backend")}
     servers = [
