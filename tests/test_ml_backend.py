@@ -30,6 +30,7 @@ def test_health_and_setup_give_the_model_version(backend):
     assert health["status"] == "UP" and health["model_version"] == version
     assert client.post("/setup", json={"project": "1.1700000000", "schema": "<View/>"}).get_json() == {
         "model_version": version}
+    assert client.post("/train", json={"project": "1.1700000000"}).status_code == 400  # no annotations sent
 
 
 def test_predict_serves_what_parse_reads_on_the_tasks_own_text(backend):

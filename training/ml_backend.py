@@ -13,7 +13,9 @@ packages; this module serves the routes Label Studio calls with Flask instead:
   reads (``training.export.PreAnnotator``), regions on the task's own text;
 - ``POST /webhook``: Label Studio's webhook events.  ``ANNOTATION_CREATED`` / ``UPDATED`` keep the annotation
   with its task in ``STORE/annotations.json`` (a Label Studio JSON export), ``ANNOTATIONS_DELETED`` drops
-  it; after every ``--fit-every`` new annotations, and on ``START_TRAINING``, ``fit`` runs.
+  it; after every ``--fit-every`` new annotations, and on ``START_TRAINING``, ``fit`` runs;
+- ``POST /train``: what "Start training" sends when Label Studio's webhook flag is off, every annotated
+  task of the project: they replace the store, and ``fit`` runs.
 
 ``fit`` is ``nianbao train --annotations STORE/annotations.json --installed MODEL --install``: the recipe
 of ``training.retrain``, then the regression gate, which installs the new checkpoint into ``MODEL`` only if
@@ -105,10 +107,20 @@ class Backend:
             due = action == "START_TRAINING" or (action in STORED_ACTIONS and self.unfitted >= self.fit_every)
         if not due:
             return {"status": "stored", "action": action, "unfitted": self.unfitted}
+        return self._start_fit({"action": action})
+
+    def train(self, tasks: list[dict]) -> dict:
+        """Label Studio's older "Start training" call: every annotated task of the project is sent; keep them, fit."""
+        with self.lock:
+            self._save({str(task["id"]): task for task in tasks if isinstance(task, dict) and "id" in task})
+        return self._start_fit({})
+
+    def _start_fit(self, answer: dict) -> dict:
+        """Fit in a thread (the caller answers Label Studio at once), or here when not ``background``."""
         if self.background:
             threading.Thread(target=self.fit, daemon=True).start()
-            return {"status": "fit started", "action": action}
-        return {"status": "fitted", "action": action, **self.fit()}
+            return {**answer, "status": "fit started"}
+        return {**answer, "status": "fitted", **self.fit()}
 
     def fit(self) -> dict:
         """Retrain on every kept annotation and install through the gate; what the gate said and the version now."""
@@ -154,6 +166,13 @@ def create_app(backend: Backend):
         if not isinstance(tasks, list):
             return jsonify({"error": "expected {\"tasks\": [...]}"}), 400
         return jsonify({"results": backend.predict(tasks), "model_version": backend.model_version})
+
+    @app.post("/train")
+    def train():
+        payload = request.get_json(silent=True) or {}
+        if not isinstance(payload.get("annotations"), list):
+            return jsonify({"error": "expected {\"annotations\": [tasks with their annotations]}"}), 400
+        return jsonify(backend.train(payload["annotations"])), 201
 
     @app.post("/webhook")
     def webhook():
