@@ -35,6 +35,7 @@ STEPS = 300
 MAX_MINUTES = 15.0
 GENERATED_PER_ANNOTATED = 10
 ANNOTATION_REPEATS = 8
+TUNE = "auto"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -46,6 +47,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                        help="folder of the reports gold files describe (DIR/<gold stem>.txt, .html, ...)")
     group.add_argument("--steps", type=int, default=STEPS, metavar="N",
                        help="optimizer steps of the fine-tuning (default: %(default)s; --epochs is ignored)")
+    group.add_argument("--tune", choices=("auto", "all", "new-tokens"), default=TUNE,
+                       help="what fine-tuning changes: every parameter, only the embeddings of new layout characters "
+                            "(no other layout is read differently), or auto: new-tokens where the annotated reports "
+                            "have characters the vocabulary lacks, else all (default: %(default)s)")
     group.add_argument("--generated-per-annotated", type=int, default=GENERATED_PER_ANNOTATED, metavar="N",
                        help="generated reports mixed in per annotated report (default: %(default)s)")
     group.add_argument("--annotation-repeats", type=int, default=ANNOTATION_REPEATS, metavar="N",
@@ -96,7 +101,7 @@ def run(args: argparse.Namespace, train_styles: list[str]) -> int:
     summary = train(annotations.examples * args.annotation_repeats + generated, {"annotated": annotations.examples},
                     args.out, base_model=str(base), stride=args.stride, steps=args.steps,
                     batch_size=args.batch_size, learning_rate=learning_rate, seed=args.seed,
-                    max_minutes=max_minutes, log=lambda message: print(message, flush=True))
+                    max_minutes=max_minutes, tune=args.tune, log=lambda message: print(message, flush=True))
     summary["annotations"] = {"files": list(args.annotations), "reports": [e["source"] for e in annotations.examples],
                               "spans": sum(len(e["spans"]) for e in annotations.examples),
                               "notes": annotations.notes, "repeats": args.annotation_repeats,

@@ -1,20 +1,26 @@
-"""Layout characters a fine-tuned model's vocabulary lacks, read as the ASCII characters they stand for.
+"""Layout characters a fine-tuned model's vocabulary lacks: new tokens that start as the ASCII they stand for.
 
 The byte-pair vocabulary is learnt on the training styles, so the box-drawing characters of a layout it
 never saw (``┌──┬──┐``, ``│ 行政许可 │ 1 │``: the ``ascii_box`` style, text exported from some office
 suites) are each one ``[UNK]``; a rule line of sixty ``─`` becomes sixty ``[UNK]`` that fill the window
-and say nothing.  Fine-tuning cannot learn a character it cannot tell apart, but the same table drawn in
-ASCII (``+--+--+``, ``| 行政许可 | 1 |``) is a layout the model reads.  So, before fine-tuning, every
-box-drawing character of the annotated reports that the vocabulary lacks is mapped, in the tokenizer's
-normalizer, onto its ASCII look-alike: a vertical line to ``|``, a horizontal one to ``-``, a corner or
-junction to ``+``.  The mapping replaces one character by one, so token offsets into the text stay exact,
-and it is saved with the checkpoint's tokenizer (``tokenizer.json``), so inference reads the same.
+and say nothing.  Fine-tuning cannot learn a character it cannot tell apart.  So, before fine-tuning,
+every box-drawing character of the training text that the vocabulary lacks becomes a token of its own
+(with runs of 2, 4, 8 and 16 of it, as the vocabulary has for ``-``), whose embedding starts as that of
+its ASCII look-alike: a vertical line ``|``, a horizontal one ``-``, a corner or junction ``+``.  From the
+first step the model reads the box as the ASCII table it resembles, and training can then move the new
+embeddings alone without touching how any other layout is read (``new_token_ids``, ``train(tune=...)``).
+Added tokens keep exact character offsets and are saved with the checkpoint's tokenizer.
+
+Mapping the characters onto the ASCII tokens themselves was measured worse (model/README.md): training
+on the boxes then changes what ``|`` and ``-`` mean in markdown and pipe tables too.
 """
 from __future__ import annotations
 
 import unicodedata
 
-from tokenizers import normalizers
+import torch
+
+RUNS = (16, 8, 4, 2, 1)
 
 
 def look_alike(char: str) -> str | None:
@@ -37,12 +43,30 @@ def unknown_characters(tokenizer, texts) -> set[str]:
             if tokenizer(char, add_special_tokens=False)["input_ids"] == [tokenizer.unk_token_id]}
 
 
-def map_look_alikes(tokenizer, texts) -> dict[str, str]:
-    """Make ``tokenizer`` read each unknown box-drawing character of ``texts`` as its look-alike; the mapping added."""
-    mapping = {char: look_alike(char) for char in sorted(unknown_characters(tokenizer, texts)) if look_alike(char)}
-    if mapping:
-        backend = tokenizer.backend_tokenizer
-        steps = [backend.normalizer] if backend.normalizer is not None else []
-        backend.normalizer = normalizers.Sequence(steps + [normalizers.Replace(char, ascii_char)
-                                                           for char, ascii_char in mapping.items()])
-    return mapping
+def add_look_alike_tokens(tokenizer, model, texts: list[str]) -> dict[str, str]:
+    """Add a token for each unknown box-drawing character of ``texts`` (and its runs), embedded as its look-alike;
+    the tokens added -> the ASCII text whose embedding each started from."""
+    joined, vocabulary = "\n".join(texts), tokenizer.get_vocab()
+    added = {}
+    for char in sorted(unknown_characters(tokenizer, texts)):
+        ascii_char = look_alike(char)
+        # A vocabulary that has runs of the character (a character-level one's fillers) keeps reading them so: an
+        # added single character would be matched first and cut every run into single characters.
+        if ascii_char and not any(char * run in vocabulary for run in RUNS):
+            added.update({char * run: ascii_char * run for run in RUNS if char * run in joined})
+    if not added:
+        return {}
+    embeddings = model.get_input_embeddings().weight
+    starts = {token: embeddings[tokenizer(ascii_text, add_special_tokens=False)["input_ids"]].mean(0).detach()
+              for token, ascii_text in added.items()}
+    tokenizer.add_tokens(list(added))
+    model.resize_token_embeddings(len(tokenizer))
+    with torch.no_grad():
+        weight = model.get_input_embeddings().weight
+        for token, start in starts.items():
+            weight[tokenizer.convert_tokens_to_ids(token)] = start
+    return added
+
+
+def new_token_ids(tokenizer, added: dict[str, str]) -> list[int]:
+    return [tokenizer.convert_tokens_to_ids(token) for token in added]
