@@ -38,7 +38,7 @@ def test_new_tokens_start_as_their_look_alikes_and_keep_offsets(tiny_model):
 def test_tuning_new_tokens_changes_nothing_else(tiny_model, tmp_path):
     boxed = report(7, "ascii_box")
     summary = train([boxed], {}, tmp_path / "new", base_model=str(tiny_model), stride=int(STRIDE), steps=3,
-                    batch_size=4, learning_rate=1e-2, tune="auto", log=lambda message: None)
+                    batch_size=4, learning_rate=1e-2, tune="new-tokens", log=lambda message: None)
     assert summary["tune"] == "new-tokens" and "│" in summary["new_tokens"]
     old, new = load_file(tiny_model / "model.safetensors"), load_file(tmp_path / "new" / "model.safetensors")
     assert old.keys() == new.keys()

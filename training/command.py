@@ -37,8 +37,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--epochs", type=float, default=1.0, help="passes over the training windows (default: %(default)s)")
     parser.add_argument("--batch-size", type=int, default=16, help="windows per step (default: %(default)s)")
     parser.add_argument("--learning-rate", type=float,
-                        help=f"peak AdamW learning rate (default: {SCRATCH_LEARNING_RATE} from scratch, "
-                             f"{retrain.LEARNING_RATE} fine-tuning on annotations)")
+                        help=f"peak AdamW learning rate (default: {SCRATCH_LEARNING_RATE} from scratch; fine-tuning "
+                             f"on annotations: {retrain.LEARNING_RATE['new-tokens']} tuning new tokens, "
+                             f"{retrain.LEARNING_RATE['all']} tuning all)")
     parser.add_argument("--stride", type=int, default=384, help="tokens between training window starts (default: %(default)s)")
     parser.add_argument("--max-minutes", type=float,
                         help=f"stop training after this many minutes (default: {SCRATCH_MINUTES:g} from scratch, "

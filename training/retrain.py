@@ -30,11 +30,13 @@ from nianbao.paths import MODEL_DIR
 
 CARD_NAME = "README.md"
 # Fine-tuning defaults for a handful of annotated reports (model/README.md, "Retraining on annotations").
-LEARNING_RATE = 3e-4
-STEPS = 300
+LEARNING_RATE = {"new-tokens": 1e-3, "all": 5e-5}  # by --tune
+STEPS = 200
 MAX_MINUTES = 15.0
-GENERATED_PER_ANNOTATED = 10
-ANNOTATION_REPEATS = 8
+# Tuning all parameters, many distinct generated reports (each seen about once) keep the other layouts where
+# they were far better than a few repeated ones (model/README.md).
+GENERATED_PER_ANNOTATED = 100
+ANNOTATION_REPEATS = 20
 TUNE = "auto"
 
 
@@ -93,15 +95,18 @@ def run(args: argparse.Namespace, train_styles: list[str]) -> int:
     for source, report in gate_reports_among(annotations.examples, args.gate_reports):
         print(f"annotations: warning: {source} is the gate's report {report}; trained on, its gate figure is no "
               "longer a measurement of new reports", flush=True)
-    learning_rate, max_minutes = args.learning_rate or LEARNING_RATE, args.max_minutes or MAX_MINUTES
+    tune = args.tune if args.tune != "auto" else \
+        "new-tokens" if new_layout_characters(base, annotations.examples) else "all"
+    learning_rate, max_minutes = args.learning_rate or LEARNING_RATE[tune], args.max_minutes or MAX_MINUTES
+    # Tuning new tokens alone, generated reports (which hold none of them) would teach nothing.
     generated = generate(len(annotations.examples) * args.generated_per_annotated, train_styles, args.seed) \
-        if args.generated_per_annotated else []
+        if args.generated_per_annotated and tune == "all" else []
     print(f"{len(annotations.examples)} annotated reports (x{args.annotation_repeats}) and {len(generated)} "
           f"generated ({', '.join(train_styles)})", flush=True)
     summary = train(annotations.examples * args.annotation_repeats + generated, {"annotated": annotations.examples},
                     args.out, base_model=str(base), stride=args.stride, steps=args.steps,
                     batch_size=args.batch_size, learning_rate=learning_rate, seed=args.seed,
-                    max_minutes=max_minutes, tune=args.tune, log=lambda message: print(message, flush=True))
+                    max_minutes=max_minutes, tune=tune, log=lambda message: print(message, flush=True))
     summary["annotations"] = {"files": list(args.annotations), "reports": [e["source"] for e in annotations.examples],
                               "spans": sum(len(e["spans"]) for e in annotations.examples),
                               "notes": annotations.notes, "repeats": args.annotation_repeats,
@@ -118,6 +123,17 @@ def run(args: argparse.Namespace, train_styles: list[str]) -> int:
     if verdict is not None and not install_if_passed(args.out, verdict, args.force, args.installed):
         return 1
     return 0
+
+
+def new_layout_characters(base: Path, examples: list[dict]) -> list[str]:
+    """The layout characters of the annotated reports that the base checkpoint's vocabulary lacks."""
+    from transformers import AutoTokenizer
+
+    from training.features import example_document
+    from training.vocabulary import layout_characters
+
+    tokenizer = AutoTokenizer.from_pretrained(base, local_files_only=True)
+    return layout_characters(tokenizer, [example_document(example)[0].norm for example in examples])
 
 
 def model_card(summary: dict) -> str:

@@ -150,9 +150,8 @@ def train(train_examples: list[dict], eval_sets: dict[str, list[dict]], output_d
     """Train, evaluate on each of ``eval_sets`` (name -> examples), save model, tokenizer and ``training_summary.json``.
 
     The run lasts ``steps`` steps if given, else ``epochs`` passes over the windows, and at most ``max_minutes``.
-    ``tune`` (fine-tuning): ``all`` parameters, ``new-tokens`` (only the embeddings of the tokens added for layout
-    characters the vocabulary lacks, ``training.vocabulary``: no other layout is read differently), or
-    ``auto`` (``new-tokens`` if any were added, else ``all``).
+    ``tune`` (fine-tuning): ``all`` parameters, or ``new-tokens``: only the embeddings of the tokens added for
+    layout characters the vocabulary lacks (``training.vocabulary``), so no other layout is read differently.
     """
     set_seed(seed)
     if base_model:
@@ -167,8 +166,6 @@ def train(train_examples: list[dict], eval_sets: dict[str, list[dict]], output_d
         if base_model else {}
     if added:
         log(f"new tokens, embedded as their ASCII look-alikes: {', '.join(f'{t} as {a}' for t, a in added.items())}")
-    if tune == "auto":
-        tune = "new-tokens" if added else "all"
     if tune == "new-tokens" and not added:
         raise ValueError("tune='new-tokens': the training text has no box-drawing character the vocabulary lacks")
     max_length = model.config.max_position_embeddings

@@ -43,17 +43,24 @@ def unknown_characters(tokenizer, texts) -> set[str]:
             if tokenizer(char, add_special_tokens=False)["input_ids"] == [tokenizer.unk_token_id]}
 
 
+def layout_characters(tokenizer, texts) -> list[str]:
+    """The box-drawing characters of ``texts`` that ``tokenizer`` lacks and ``add_look_alike_tokens`` adds.
+
+    A vocabulary that has runs of such a character (a character-level one's fillers) keeps reading them so:
+    an added single character would be matched first and cut every run into single characters.
+    """
+    vocabulary = tokenizer.get_vocab()
+    return [char for char in sorted(unknown_characters(tokenizer, texts))
+            if look_alike(char) and not any(char * run in vocabulary for run in RUNS)]
+
+
 def add_look_alike_tokens(tokenizer, model, texts: list[str]) -> dict[str, str]:
-    """Add a token for each unknown box-drawing character of ``texts`` (and its runs), embedded as its look-alike;
+    """Add a token for each of the ``layout_characters`` of ``texts`` (and its runs), embedded as its look-alike;
     the tokens added -> the ASCII text whose embedding each started from."""
-    joined, vocabulary = "\n".join(texts), tokenizer.get_vocab()
+    joined = "\n".join(texts)
     added = {}
-    for char in sorted(unknown_characters(tokenizer, texts)):
-        ascii_char = look_alike(char)
-        # A vocabulary that has runs of the character (a character-level one's fillers) keeps reading them so: an
-        # added single character would be matched first and cut every run into single characters.
-        if ascii_char and not any(char * run in vocabulary for run in RUNS):
-            added.update({char * run: ascii_char * run for run in RUNS if char * run in joined})
+    for char in layout_characters(tokenizer, texts):
+        added.update({char * run: look_alike(char) * run for run in RUNS if char * run in joined})
     if not added:
         return {}
     embeddings = model.get_input_embeddings().weight
