@@ -54,6 +54,9 @@ def main() -> None:
     parser.add_argument("--annotated-seed", type=int, default=31)
     parser.add_argument("--eval-reports", type=int, default=20)
     parser.add_argument("--eval-seed", type=int, default=32)
+    parser.add_argument("--candidate", type=Path, metavar="CHECKPOINT",
+                        help="measure this checkpoint (fine-tuned on the same annotated reports, e.g. by "
+                             "benchmarks/label_studio_e2e.py) instead of training one")
     parser.add_argument("train_options", nargs="*", help="after --: more `nianbao train` options")
     args = parser.parse_args()
 
@@ -70,12 +73,13 @@ def main() -> None:
     before = accuracy(installed, evaluation)
     print(f"before: {args.eval_reports} {args.style} reports: " + ", ".join(f"{k} {v}" for k, v in before.items()),
           flush=True)
-    nianbao(["annotations", "check", str(export)])
-    candidate = args.work / "candidate"
-    started = time.time()
-    status = nianbao(["train", "--annotations", str(export), "--installed", str(installed), "--out", str(candidate),
-                      "--install", *args.train_options])
-    print(f"nianbao train exit {status} after {(time.time() - started) / 60:.1f} min", flush=True)
+    candidate = args.candidate or args.work / "candidate"
+    if not args.candidate:
+        nianbao(["annotations", "check", str(export)])
+        started = time.time()
+        status = nianbao(["train", "--annotations", str(export), "--installed", str(installed), "--out",
+                          str(candidate), "--install", *args.train_options])
+        print(f"nianbao train exit {status} after {(time.time() - started) / 60:.1f} min", flush=True)
     after = accuracy(candidate, evaluation)
     print(f"after:  {args.eval_reports} {args.style} reports: " + ", ".join(f"{k} {v}" for k, v in after.items()))
 

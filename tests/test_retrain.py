@@ -95,7 +95,9 @@ def test_export_annotate_import_train_gate_install(workspace, capsys):
         assert (installed / "README.md").is_file()
         assert list((root / "model" / "previous").iterdir()) != []
     else:
-        assert status == 1 and lines[-1].startswith("gate: refused") and "not installed" in out
+        verdict = next(line for line in lines if line.startswith("gate: "))
+        assert status == 1 and verdict.startswith("gate: refused") and "not installed" in out
+        assert lines[-1].startswith("try: ")  # what to try next
         assert checkpoint_version.__wrapped__(installed) != new_version
 
 
@@ -119,6 +121,10 @@ def test_a_figure_that_drops_refuses_and_a_tie_passes():
     verdict = Verdict([tie, better, worse], {"model": {"tsv": (Tally(5, 10), Tally(4, 10))}})
     assert not verdict.accepted
     assert verdict.lines()[3].endswith("WORSE") and "tsv 50.0->40.0" in verdict.lines()[4]
+    assert verdict.lines()[5] == "gate: refused (a figure got worse)"
+    assert verdict.lines()[6:] == ["try: the model forgot some of what it read: fewer --steps or a lower "
+                                   "--learning-rate, or more --generated-per-annotated (generated reports rehearse "
+                                   "the layouts it already reads)"]
     assert Verdict([Figure("seeds", "model", None, Tally(0, 10))], {}).accepted  # nothing installed before
 
 
