@@ -9,7 +9,8 @@
 2. Creates a project with the shipped labelling config (``data/label_studio.xml``), connects the backend,
    writes tasks with ``nianbao export-tasks`` (three ``ascii_box`` reports, a real seed report, a news page)
    and imports them.
-3. Asks Label Studio to fetch the backend's predictions for one task (the live ``/predict``).
+3. Imports the seed report once more without predictions and has Label Studio fetch them from the backend
+   (the live ``/predict``); the screenshot (below) is of that task.
 4. Posts an annotation to each ``ascii_box`` task through the API (the value spans an annotator who
    corrects every region leaves, in code points) and one empty annotation; the backend's webhook keeps them.
 5. Exports the project as JSON, runs ``nianbao annotations check`` on it, then ``nianbao train --annotations
@@ -157,11 +158,15 @@ def run(args, base: str, backend_url: str, annotated: list[dict], seed: Path) ->
         print(f"  task {task['id']} {name}: {task['data'].get('note') or ''} "
               f"predictions {[(p['model_version'], p['score'], len(p['result'])) for p in task['predictions']]}")
 
-    live = by_source[seed.name]
+    api(base, "POST", f"/api/projects/{project['id']}/import",
+        [{"data": {"text": seed.read_text(encoding="utf-8"), "source": "imported without predictions"}}])
+    live = next(task for task in api(base, "GET", f"/api/tasks?project={project['id']}&page_size=100&fields=all")["tasks"]
+                if task["data"].get("source") == "imported without predictions")
     api(base, "POST", f"/api/dm/actions?id=retrieve_tasks_predictions&project={project['id']}",
         {"selectedItems": {"all": False, "included": [live["id"]]}})
     versions = [(p["model_version"], p["score"], len(p["result"])) for p in api(base, "GET", f"/api/predictions?task={live['id']}")]
-    print(f"predictions of task {live['id']} after Label Studio asked the backend: {versions}", flush=True)
+    print(f"task {live['id']}, the seed report imported without predictions: predictions after Label Studio asked the "
+          f"backend: {versions}", flush=True)
     if args.screenshot_with:
         script = args.work / "screenshot.js"
         script.write_text(SCREENSHOT_JS, encoding="utf-8")
