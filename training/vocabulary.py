@@ -67,7 +67,7 @@ def add_look_alike_tokens(tokenizer, model, texts: list[str]) -> dict[str, str]:
     starts = {token: embeddings[tokenizer(ascii_text, add_special_tokens=False)["input_ids"]].mean(0).detach()
               for token, ascii_text in added.items()}
     tokenizer.add_tokens(list(added))
-    model.resize_token_embeddings(len(tokenizer))
+    model.resize_token_embeddings(len(tokenizer), mean_resizing=False)  # every new row is set below
     with torch.no_grad():
         weight = model.get_input_embeddings().weight
         for token, start in starts.items():
