@@ -102,7 +102,7 @@ def run(args: argparse.Namespace, train_styles: list[str]) -> int:
     generated = generate(len(annotations.examples) * args.generated_per_annotated, train_styles, args.seed) \
         if args.generated_per_annotated and tune == "all" else []
     print(f"{len(annotations.examples)} annotated reports (x{args.annotation_repeats}) and {len(generated)} "
-          f"generated ({', '.join(train_styles)})", flush=True)
+          "generated" + (f" ({', '.join(train_styles)})" if generated else f"; tuning {tune}"), flush=True)
     summary = train(annotations.examples * args.annotation_repeats + generated, {"annotated": annotations.examples},
                     args.out, base_model=str(base), stride=args.stride, steps=args.steps,
                     batch_size=args.batch_size, learning_rate=learning_rate, seed=args.seed,
