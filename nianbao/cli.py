@@ -19,7 +19,9 @@ COMMANDS = {
     "evaluate": ("evaluate.command", "score parser output against hand-labelled gold files"),
     "generate": ("training.corpus", "generate synthetic reports with gold and character spans"),
     "train": ("training.command", "train or fine-tune the token-classification model"),
-    "export-tasks": ("training.export", "write Label Studio tasks pre-annotated with the model's cells"),
+    "export-tasks": ("training.export", "write Label Studio tasks pre-annotated with what parse reads"),
+    "annotations": ("training.check", "check annotation exports and say what training would use"),
+    "ml-backend": ("training.ml_backend", "serve pre-annotations to Label Studio and retrain on its annotations"),
     "review": ("evaluate.review", "write an HTML page showing a report with every labelled cell highlighted"),
 }
 

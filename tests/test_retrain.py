@@ -13,20 +13,12 @@ import pytest
 from evaluate.scoring import Tally
 from model.inference import checkpoint_version
 from nianbao.cli import main
-from training.corpus import example_rng
 from training.features import example_document
 from training.gate import Figure, Verdict, install
-from training.generator import generate_example
-from training.label_studio import Utf16Offsets
+from training.label_studio import region
 from training.train import train
 
-TINY = {"hidden_size": 32, "num_hidden_layers": 1, "num_attention_heads": 2, "intermediate_size": 64,
-        "max_position_embeddings": 96}
-STRIDE = "47"  # windows of 94 tokens
-
-
-def report(index: int, style: str = "tsv") -> dict:
-    return generate_example(example_rng(11, index), style=style)
+from conftest import STRIDE, TINY_RETRAIN, report
 
 
 def with_rare_name(example: dict) -> dict:
@@ -36,27 +28,23 @@ def with_rare_name(example: dict) -> dict:
 
 
 @pytest.fixture(scope="module")
-def workspace(tmp_path_factory):
+def workspace(tmp_path_factory, tiny_model):
     root = tmp_path_factory.mktemp("retrain")
     installed = root / "model" / "checkpoint"
-    train([report(0), report(1)], {}, installed, config_overrides=TINY, stride=int(STRIDE), epochs=1,
-          batch_size=16, learning_rate=1e-2, log=lambda message: None)
+    shutil.copytree(tiny_model, installed)
     return root, installed
 
 
 def annotate(task: dict, truth: list[dict]) -> dict:
-    """What an annotator does in Label Studio: start from the model's spans, move one onto the right cell and
-    relabel it, delete the wrong ones, add the missing ones; the export then holds the annotation."""
-    offsets = Utf16Offsets(task["data"]["text"])
-    result = [dict(item, value=dict(item["value"])) for item in task["predictions"][0]["result"][:1]]
-    if not result:  # the tiny model found nothing: the annotator draws the first span from scratch
-        result = [{"from_name": "label", "to_name": "text", "type": "labels", "value": {}}]
-    for index, span in enumerate(truth):
-        item = result[0] if index == 0 else {"from_name": "label", "to_name": "text", "type": "labels", "value": {}}
-        item["value"] = {"start": offsets.to_utf16(span["start"]), "end": offsets.to_utf16(span["end"]),
-                         "text": task["data"]["text"][span["start"]:span["end"]], "labels": [span["key"]]}
-        if index:
-            result.append(item)
+    """What an annotator does in Label Studio: keep the pre-annotated regions that are right, delete the
+    wrong ones, draw the missing ones (in code points, as Label Studio counts); the export then holds it."""
+    text = task["data"]["text"]
+    right = {(span["start"], span["end"], span["key"]) for span in truth}
+    kept = [item for item in task["predictions"][0]["result"]
+            if (item["value"]["start"], item["value"]["end"], item["value"]["labels"][0]) in right]
+    drawn = {(item["value"]["start"], item["value"]["end"]) for item in kept}
+    result = kept + [region(span["key"], span["start"], span["end"], text) for span in truth
+                     if (span["start"], span["end"]) not in drawn]
     return {**task, "annotations": [{"id": 1, "result": result, "was_cancelled": False}]}
 
 
@@ -71,7 +59,7 @@ def test_export_annotate_import_train_gate_install(workspace, capsys):
                  "--model", str(installed)]) == 0
     tasks = json.loads((root / "tasks.json").read_text(encoding="utf-8"))
     assert [task["data"]["source"] for task in tasks] == [str(root / "reports" / "r0.txt"), str(root / "reports" / "r1.txt")]
-    assert tasks[0]["predictions"][0]["model_version"] == f"model-{checkpoint_version(installed)}"
+    assert tasks[0]["predictions"][0]["model_version"] == f"hybrid-{checkpoint_version(installed)}"
     truths = [[span for span in example_document(example)[1] if span["kind"] == "value"] for example in examples]
     exported = [annotate(task, truth) for task, truth in zip(tasks, truths)]
     (root / "export.json").write_text(json.dumps(exported, ensure_ascii=False), encoding="utf-8")
@@ -87,9 +75,7 @@ def test_export_annotate_import_train_gate_install(workspace, capsys):
 
     capsys.readouterr()
     status = main(["train", "--annotations", str(root / "export.json"), str(root / "gold" / "twice.json"),
-                   "--installed", str(installed), "--out", str(root / "new"), "--stride", STRIDE, "--epochs", "1",
-                   "--batch-size", "8", "--generated-per-annotated", "1", "--annotation-repeats", "1",
-                   "--install", "--gate-reports", "1"])
+                   "--installed", str(installed), "--out", str(root / "new"), "--install", *TINY_RETRAIN])
     out = capsys.readouterr().out
     assert "the rule layer reads it at 2 places" in out and "twice.json" in out
 
@@ -109,7 +95,9 @@ def test_export_annotate_import_train_gate_install(workspace, capsys):
         assert (installed / "README.md").is_file()
         assert list((root / "model" / "previous").iterdir()) != []
     else:
-        assert status == 1 and lines[-1].startswith("gate: refused") and "not installed" in out
+        verdict = next(line for line in lines if line.startswith("gate: "))
+        assert status == 1 and verdict.startswith("gate: refused") and "not installed" in out
+        assert lines[-1].startswith("try: ")  # what to try next
         assert checkpoint_version.__wrapped__(installed) != new_version
 
 
@@ -133,6 +121,10 @@ def test_a_figure_that_drops_refuses_and_a_tie_passes():
     verdict = Verdict([tie, better, worse], {"model": {"tsv": (Tally(5, 10), Tally(4, 10))}})
     assert not verdict.accepted
     assert verdict.lines()[3].endswith("WORSE") and "tsv 50.0->40.0" in verdict.lines()[4]
+    assert verdict.lines()[5] == "gate: refused (a figure got worse)"
+    assert verdict.lines()[6:] == ["try: the model forgot some of what it read: fewer --steps or a lower "
+                                   "--learning-rate, or more --generated-per-annotated (generated reports rehearse "
+                                   "the layouts it already reads)"]
     assert Verdict([Figure("seeds", "model", None, Tally(0, 10))], {}).accepted  # nothing installed before
 
 

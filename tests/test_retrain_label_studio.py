@@ -1,99 +1,107 @@
-"""Label Studio formats: the labelling config, UTF-16 offsets, tasks and annotated exports (no model needed)."""
+"""Label Studio formats: the labelling config, offsets in either convention, tasks and annotated exports."""
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 
-import pytest
-
 from nianbao.records import Cell
-from nianbao.schema import all_field_keys
-from training.label_studio import CONFIG_PATH, Utf16Offsets, labelling_config, make_task, read_export
+from nianbao.schema import all_field_keys, field_spec
+from training.label_studio import (CODE_POINTS, CONFIG_PATH, SECTIONS, UTF16, Utf16Offsets, labelling_config,
+                                   make_task, read_export, region)
 
-# U+20BB7 𠮷 (a CJK Extension B character, in names such as 𠮷野家) is two UTF-16 code units.
-TEXT = "𠮷城县人民政府\n行政许可\t187\t0\n行政处罚\t𠮷\t25个\n"
+# U+20BB7 𠮷 (a CJK Extension B character, in names such as 𠮷野家) is one code point and two UTF-16 units;
+# 😀 (an emoji in a scraped page) likewise.
+TEXT = "𠮷城县人民政府\n行政许可\t187\t0\n行政处罚\t😀\t25个\n"
 
 
 def test_committed_config_is_the_one_the_schema_gives():
     assert CONFIG_PATH.read_text(encoding="utf-8") == labelling_config(), \
         "data/label_studio.xml is out of date: run `python -m training.label_studio`"
+
+
+def test_the_config_groups_labels_by_section_each_with_a_filter_and_puts_the_text_first():
     root = ET.fromstring(labelling_config())
-    labels = root.find("Labels")
-    assert labels.get("name") == "label" and labels.get("toName") == "text"
-    assert [label.get("value") for label in labels] == list(all_field_keys())
-    assert root.find("Text").get("value") == "$text"
+    groups = root.findall(".//Labels")
+    assert [group.get("name") for group in groups] == list(SECTIONS)
+    assert all(group.get("toName") == "text" for group in groups)
+    assert sorted(label.get("value") for group in groups for label in group) == sorted(all_field_keys())
+    assert all(field_spec(label.get("value")).section == group.get("name") for group in groups for label in group)
+    filters = root.findall(".//Filter")
+    assert [(f.get("name"), f.get("toName")) for f in filters] == [(f"filter_{s}", s) for s in SECTIONS]
+    text = root.find(".//Text")
+    assert text.get("value") == "$text" and text.get("showLabels") == "true"
+    first_column = root.find("View").find("View")  # the left column of the two holds the text, nothing else
+    assert [child.tag for child in first_column] == ["Text"]
+    licensing = root.find(".//Label[@value='active.licensing.prev_items']")
+    assert licensing.get("hint") == "行政许可 / 上一年项目数量"
 
 
-def test_utf16_offsets_count_characters_outside_the_bmp_twice():
+def test_offsets_round_trip_through_non_bmp_characters_both_ways():
     offsets = Utf16Offsets(TEXT)
     start = TEXT.index("187")
     assert offsets.to_utf16(start) == start + 1
-    assert offsets.from_utf16(start + 1) == start
     last = TEXT.index("25个")
-    assert offsets.to_utf16(last) == last + 2  # two 𠮷 before it
+    assert offsets.to_utf16(last) == last + 2  # 𠮷 and 😀 before it
     assert [offsets.from_utf16(offsets.to_utf16(i)) for i in range(len(TEXT) + 1)] == list(range(len(TEXT) + 1))
-    with pytest.raises(ValueError, match="not a character boundary"):
-        offsets.from_utf16(1)  # between the two halves of 𠮷
-    with pytest.raises(ValueError):
-        offsets.from_utf16(offsets.to_utf16(len(TEXT)) + 1)
+    cells = [Cell("active.licensing.prev_items", start, start + 3, "187"),
+             Cell("active.penalty.decisions", last, last + 3, "25个")]
+    for convention in (CODE_POINTS, UTF16):  # what Label Studio writes, and what older scripts wrote
+        result = []
+        for cell in cells:
+            item = region(cell.key, cell.start, cell.end, TEXT)
+            if convention == UTF16:
+                item["value"].update(start=offsets.to_utf16(cell.start), end=offsets.to_utf16(cell.end))
+            result.append(item)
+        [task], _ = read_export([annotated(result)], "export.json")
+        assert task.convention == convention and not task.problems
+        assert [(s["key"], TEXT[s["start"]:s["end"]]) for s in task.spans] == [
+            ("active.licensing.prev_items", "187"), ("active.penalty.decisions", "25个")]
 
 
-def cells() -> list[Cell]:
-    start = TEXT.index("187")
-    other = TEXT.index("25个")
-    return [Cell("active.licensing.prev_items", start, start + 3, "187", 0.9, "model"),
-            Cell("active.penalty.decisions", other, other + 3, "25个", 0.6, "model")]
-
-
-def test_a_task_holds_the_text_and_the_cells_in_utf16_offsets():
-    task = make_task(TEXT, cells(), "model-abc", source="x.txt")
+def test_a_task_holds_the_text_and_the_spans_in_code_points_with_valid_region_ids():
+    start = TEXT.index("25个")
+    task = make_task(TEXT, [Cell("active.penalty.decisions", start, start + 3, "25个", 0.6)], "hybrid-abc", 0.97,
+                     source="x.txt")
     assert task["data"] == {"text": TEXT, "source": "x.txt"}
     prediction = task["predictions"][0]
-    assert prediction["model_version"] == "model-abc" and prediction["score"] == 0.6
-    value = prediction["result"][1]["value"]
-    assert value == {"start": TEXT.index("25个") + 2, "end": TEXT.index("25个") + 5, "text": "25个",
-                     "labels": ["active.penalty.decisions"]}
-    js_units = TEXT.encode("utf-16-le")  # what a browser indexes
-    assert js_units[2 * value["start"]:2 * value["end"]].decode("utf-16-le") == "25个"
-    assert {item["from_name"] for item in prediction["result"]} == {"label"}
+    assert prediction["model_version"] == "hybrid-abc" and prediction["score"] == 0.97
+    [item] = prediction["result"]
+    assert item["value"] == {"start": start, "end": start + 3, "text": "25个", "labels": ["active.penalty.decisions"]}
+    assert item["from_name"] == "active" and item["score"] == 0.6
+    assert re.fullmatch(r"[A-Za-z][A-Za-z0-9_-]*", item["id"])  # a CSS class name: no '.', no '@'
 
 
 def annotated(result: list, **annotation) -> dict:
-    task = make_task(TEXT, [], "rules")
+    task = make_task(TEXT, [], "rules", 0.0)
     task["annotations"] = [{"id": 1, "result": result, **annotation}]
     return task
 
 
-def test_an_annotation_reads_back_as_python_offsets():
-    predicted = make_task(TEXT, cells(), "model-abc")["predictions"][0]["result"]
-    tasks = [annotated(predicted), make_task(TEXT, cells(), "model-abc"), annotated(predicted, was_cancelled=True)]
-    read, notes = read_export(tasks, "export.json")
-    assert len(read) == 1 and not read[0].problems
-    assert [(s["key"], TEXT[s["start"]:s["end"]]) for s in read[0].spans] == [
-        ("active.licensing.prev_items", "187"), ("active.penalty.decisions", "25个")]
-    assert len(notes) == 2 and all("not annotated" in note for note in notes)
-
-
-def test_wrong_offsets_unknown_labels_and_overlaps_are_problems():
+def test_offsets_that_hold_the_text_in_neither_convention_unknown_labels_overlaps_and_empty_are_problems():
     start = TEXT.index("187")
     bad = [
-        # offsets counted in code points, as a careless script would: the text there is not "187"
-        {"from_name": "label", "to_name": "text", "type": "labels",
-         "value": {"start": start, "end": start + 3, "text": "187", "labels": ["active.licensing.prev_items"]}},
-        {"from_name": "label", "to_name": "text", "type": "labels",
-         "value": {"start": start + 1, "end": start + 4, "text": "187", "labels": ["行政许可"]}},
+        {"from_name": "active", "to_name": "text", "type": "labels",
+         "value": {"start": start - 1, "end": start + 2, "text": "187", "labels": ["active.licensing.prev_items"]}},
+        {"from_name": "active", "to_name": "text", "type": "labels",
+         "value": {"start": start, "end": start + 3, "text": "187", "labels": ["行政许可"]}},
     ]
-    overlapping = make_task(TEXT, [cells()[0], Cell("active.licensing.change", start + 1, start + 2, "8")],
-                            "m")["predictions"][0]["result"]
-    read, _ = read_export([annotated(bad), annotated(overlapping)], "export.json")
-    assert "the text at these offsets is '\\t18'" in read[0].problems[0]
-    assert "are not one field key" in read[0].problems[1]
+    overlapping = [region("active.licensing.prev_items", start, start + 3, TEXT),
+                   region("active.licensing.change", start + 1, start + 2, TEXT)]
+    read, notes = read_export([annotated(bad), annotated(overlapping), annotated([])], "export.json")
+    assert "the text at these offsets is '\\t18' (offsets read as code points)" in read[0].problems[1]
+    assert "are not one field key" in read[0].problems[0]
     assert "overlap" in read[1].problems[0]
+    assert read[2].problems[0].startswith("empty annotation")
 
 
-def test_of_several_annotations_the_last_updated_is_used_and_said():
-    first, second = (make_task(TEXT, [cell], "m")["predictions"][0]["result"] for cell in cells())
+def test_only_annotations_count_and_of_several_the_last_updated_is_used_and_said():
+    start = TEXT.index("187")
+    first = [region("active.licensing.prev_items", start, start + 3, TEXT)]
+    second = [region("active.licensing.change", start, start + 3, TEXT)]
     task = annotated(first, updated_at="2024-05-02T10:00:00Z")
     task["annotations"].append({"id": 2, "result": second, "updated_at": "2024-05-01T10:00:00Z"})
-    read, notes = read_export([task], "export.json")
+    cancelled = annotated(second, was_cancelled=True)
+    read, notes = read_export([task, make_task(TEXT, [], "m", 0.0), cancelled], "export.json")
     assert [s["key"] for s in read[0].spans] == ["active.licensing.prev_items"]
-    assert notes == ["export.json task 0: 2 annotations; used the last updated (id 1)"]
+    assert notes[0] == "export.json task 0: 2 annotations; used the last updated (id 1)"
+    assert [note.split(": ", 1)[1] for note in notes[1:]] == ["not annotated (predictions are not annotations); skipped"] * 2

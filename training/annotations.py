@@ -27,6 +27,7 @@ from nianbao.schema import field_spec, template_of_fields
 from nianbao.text import Document
 from rules_fallback.parser import label_cells
 from rules_fallback.values import normalise_value
+from training.features import VALUES_ONLY
 from training.label_studio import read_export
 
 ANNOTATED_STYLE = "annotated"  # the style of imported examples, so training metrics show them as a group
@@ -77,7 +78,8 @@ def _add_export(loaded: Annotations, tasks: list, origin: str) -> None:
             loaded.notes.append(f"{task.name}: skipped ({len(task.problems)} problem(s) above)")
         else:
             loaded.examples.append({"text": task.text, "spans": task.spans, "style": ANNOTATED_STYLE,
-                                    "source": task.name})
+                                    "labelled": VALUES_ONLY, "source": task.name, "report": task.source,
+                                    "convention": task.convention})
 
 
 def _add_gold(loaded: Annotations, path: Path, gold: dict, text_dir, labeller) -> None:
@@ -105,7 +107,8 @@ def _add_gold(loaded: Annotations, path: Path, gold: dict, text_dir, labeller) -
     for span in alignment.spans:
         start, end = doc.text_span(span["start"], span["end"])
         spans.append({**span, "start": start, "end": end})
-    loaded.examples.append({"text": doc.text, "spans": spans, "style": ANNOTATED_STYLE, "source": name})
+    loaded.examples.append({"text": doc.text, "spans": spans, "style": ANNOTATED_STYLE, "labelled": VALUES_ONLY,
+                            "source": name, "report": doc.source})
 
 
 def gold_text_path(path: Path, gold: dict, text_dir: str | Path | None) -> Path:

@@ -18,6 +18,8 @@ from training import retrain
 from training.train import SMALL_CONFIG, train
 
 DEFAULT_HELD_OUT = ("ascii_box", "lynx_rows")
+SCRATCH_LEARNING_RATE = 1e-3
+SCRATCH_MINUTES = 30.0
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -34,10 +36,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=int, default=13, help="seed of data generation and training (default: %(default)s)")
     parser.add_argument("--epochs", type=float, default=1.0, help="passes over the training windows (default: %(default)s)")
     parser.add_argument("--batch-size", type=int, default=16, help="windows per step (default: %(default)s)")
-    parser.add_argument("--learning-rate", type=float, default=1e-3, help="peak AdamW learning rate (default: %(default)s)")
+    parser.add_argument("--learning-rate", type=float,
+                        help=f"peak AdamW learning rate (default: {SCRATCH_LEARNING_RATE} from scratch; fine-tuning "
+                             f"on annotations: {retrain.LEARNING_RATE['new-tokens']} tuning new tokens, "
+                             f"{retrain.LEARNING_RATE['all']} tuning all)")
     parser.add_argument("--stride", type=int, default=384, help="tokens between training window starts (default: %(default)s)")
-    parser.add_argument("--max-minutes", type=float, default=30.0,
-                        help="stop training after this many minutes (default: %(default)s)")
+    parser.add_argument("--max-minutes", type=float,
+                        help=f"stop training after this many minutes (default: {SCRATCH_MINUTES:g} from scratch, "
+                             f"{retrain.MAX_MINUTES:g} fine-tuning on annotations)")
     parser.add_argument("--tokenizer", choices=("char", "bpe"), default="bpe",
                         help="a byte-pair vocabulary learnt on the training text (measured better: model/README.md), "
                              "or character-level (default: %(default)s)")
@@ -86,6 +92,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"nianbao train: --out must not be the installed checkpoint ({args.installed}); train elsewhere, then "
               f"`python -m training.gate CHECKPOINT --install` replaces it after the regression gate", file=sys.stderr)
         return 2
+    args.learning_rate = args.learning_rate or SCRATCH_LEARNING_RATE
+    args.max_minutes = args.max_minutes or SCRATCH_MINUTES
     started = time.time()
     # Distinct seeds per split: validation and held-out reports are never training reports.
     train_examples = generate(args.train_reports, train_styles, args.seed)

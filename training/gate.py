@@ -63,7 +63,24 @@ class Verdict:
             out.append(f"generated, {system}, by style: " + ", ".join(
                 f"{style} {_percent(old)}->{_percent(new)}" for style, (old, new) in styles.items()))
         out.append("gate: " + ("passed" if self.accepted else "refused (a figure got worse)"))
+        if not self.accepted:
+            out.extend(self.advice())
         return out
+
+    def advice(self) -> list[str]:
+        """What to try when the gate refuses, from which figures got worse."""
+        worse = {(figure.reports, figure.system) for figure in self.figures if figure.worse}
+        tips = []
+        if any(system == "model" for _, system in worse):
+            tips.append("the model forgot some of what it read: fewer --steps or a lower --learning-rate, or more "
+                        "--generated-per-annotated (generated reports rehearse the layouts it already reads)")
+        if ("seeds", "model") in worse or ("seeds", "hybrid") in worse:
+            tips.append("the real seeds got worse: annotate a few more real reports like them rather than more "
+                        "of one layout")
+        if any(system == "hybrid" for _, system in worse) and not any(system == "model" for _, system in worse):
+            tips.append("the model improved but the hybrid did not: compare the two with "
+                        "`nianbao evaluate --compare` on the reports that got worse before forcing")
+        return [f"try: {tip}" for tip in tips]
 
 
 def _percent(tally: Tally | None) -> str:
@@ -83,6 +100,16 @@ def gate_reports(per_style: int = REPORTS_PER_STYLE) -> dict[str, list[tuple]]:
     generated = [(normalise(stem, example["text"]), example["gold"], example["style"])
                  for stem, example in iter_examples(per_style * len(styles), styles, GATE_SEED)]
     return {"seeds": seeds, "generated": generated}
+
+
+def gate_reports_among(examples: list[dict], per_style: int = REPORTS_PER_STYLE) -> list[tuple[str, str]]:
+    """(example source, gate report) for every example whose normalised text is one the gate scores."""
+    from nianbao.text import normalise
+
+    gate = {doc.norm: f"{name}:{doc.source}" for name, triples in gate_reports(per_style).items()
+            for doc, _, _ in triples}
+    found = ((example.get("source", "?"), gate.get(normalise("", example["text"]).norm)) for example in examples)
+    return [(source, report) for source, report in found if report]
 
 
 def score_checkpoint(path: str | Path, reports: dict[str, list[tuple]]) -> dict[tuple[str, str], Evaluation]:

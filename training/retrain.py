@@ -1,16 +1,22 @@
 """``nianbao train --annotations FILE...``: fine-tune the installed model on annotated reports.
 
-    nianbao train --annotations export.json gold/*.json --annotations-text texts/ \\
-        --out runs/retrained --max-minutes 5 --install
+    nianbao annotations check export.json
+    nianbao train --annotations export.json --out runs/retrained --install
 
 1. Read the annotations (``training.annotations``); gold files are aligned with the base model's and the
-   rule layer's cells, and every value that cannot be placed is listed.
+   rule layer's cells, and every value that cannot be placed is listed.  An empty annotation is skipped
+   (``training.label_studio.read_annotation``); a report the gate evaluates on is named (the gate's figure
+   is then no longer blind).
 2. Mix in ``--generated-per-annotated`` generated reports per annotated one, of the training styles
    (``--hold-out`` styles excluded as in a full training), so the layouts the model already reads are
    rehearsed while it learns the new ones.  The annotated reports are repeated ``--annotation-repeats``
-   times: a few real reports would otherwise be a small share of the windows.
-3. Fine-tune from the base checkpoint (``--base-model``, default the installed one) with
-   ``training.train.train``, which saves the checkpoint and ``training_summary.json``; write the model card.
+   times: a few real reports would otherwise be a small share of the windows.  An annotated report is
+   labelled in its values only, so its other tokens are trained only where they could be a value
+   (``training.features.VALUES_ONLY``).
+3. Fine-tune from the base checkpoint (``--base-model``, default the installed one) for ``--steps`` steps
+   at a learning rate made for a few reports (``LEARNING_RATE``, ``STEPS``; measured in model/README.md)
+   with ``training.train.train``, which saves the checkpoint and ``training_summary.json``; write the
+   model card.
 4. With ``--install``, run the regression gate (``training.gate``) and install the checkpoint if it passes.
 """
 from __future__ import annotations
@@ -23,6 +29,15 @@ from pathlib import Path
 from nianbao.paths import MODEL_DIR
 
 CARD_NAME = "README.md"
+# Fine-tuning defaults for a handful of annotated reports (model/README.md, "Retraining on annotations").
+LEARNING_RATE = {"new-tokens": 1e-3, "all": 5e-5}  # by --tune
+STEPS = 200
+MAX_MINUTES = 15.0
+# Tuning all parameters, many distinct generated reports (each seen about once) keep the other layouts where
+# they were far better than a few repeated ones (model/README.md).
+GENERATED_PER_ANNOTATED = 100
+ANNOTATION_REPEATS = 20
+TUNE = "auto"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -32,9 +47,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                             "(--base-model chooses another) instead of training from scratch")
     group.add_argument("--annotations-text", metavar="DIR",
                        help="folder of the reports gold files describe (DIR/<gold stem>.txt, .html, ...)")
-    group.add_argument("--generated-per-annotated", type=int, default=4, metavar="N",
+    group.add_argument("--steps", type=int, default=STEPS, metavar="N",
+                       help="optimizer steps of the fine-tuning (default: %(default)s; --epochs is ignored)")
+    group.add_argument("--tune", choices=("auto", "all", "new-tokens"), default=TUNE,
+                       help="what fine-tuning changes: every parameter, only the embeddings of new layout characters "
+                            "(no other layout is read differently), or auto: new-tokens where the annotated reports "
+                            "have characters the vocabulary lacks, else all (default: %(default)s)")
+    group.add_argument("--generated-per-annotated", type=int, default=GENERATED_PER_ANNOTATED, metavar="N",
                        help="generated reports mixed in per annotated report (default: %(default)s)")
-    group.add_argument("--annotation-repeats", type=int, default=4, metavar="N",
+    group.add_argument("--annotation-repeats", type=int, default=ANNOTATION_REPEATS, metavar="N",
                        help="times each annotated report is trained on per epoch (default: %(default)s)")
     group.add_argument("--install", action="store_true",
                        help="run the regression gate and, if it passes, make the new checkpoint model/checkpoint")
@@ -50,7 +71,7 @@ def run(args: argparse.Namespace, train_styles: list[str]) -> int:
     from model.inference import Labeller, checkpoint_version
     from training.annotations import load_annotations
     from training.command import generate
-    from training.gate import compare, install_if_passed
+    from training.gate import compare, gate_reports_among, install_if_passed
     from training.train import train
 
     if not args.annotations:
@@ -69,16 +90,23 @@ def run(args: argparse.Namespace, train_styles: list[str]) -> int:
     for note in annotations.notes:
         print(f"annotations: {note}", flush=True)
     if not annotations.examples:
-        print("nianbao train: no usable annotated report", file=sys.stderr)
+        print("nianbao train: no usable annotated report (`nianbao annotations check FILE` says why)", file=sys.stderr)
         return 2
+    for source, report in gate_reports_among(annotations.examples, args.gate_reports):
+        print(f"annotations: warning: {source} is the gate's report {report}; trained on, its gate figure is no "
+              "longer a measurement of new reports", flush=True)
+    tune = args.tune if args.tune != "auto" else \
+        "new-tokens" if new_layout_characters(base, annotations.examples) else "all"
+    learning_rate, max_minutes = args.learning_rate or LEARNING_RATE[tune], args.max_minutes or MAX_MINUTES
+    # Tuning new tokens alone, generated reports (which hold none of them) would teach nothing.
     generated = generate(len(annotations.examples) * args.generated_per_annotated, train_styles, args.seed) \
-        if args.generated_per_annotated else []
+        if args.generated_per_annotated and tune == "all" else []
     print(f"{len(annotations.examples)} annotated reports (x{args.annotation_repeats}) and {len(generated)} "
-          f"generated ({', '.join(train_styles)})", flush=True)
+          "generated" + (f" ({', '.join(train_styles)})" if generated else f"; tuning {tune}"), flush=True)
     summary = train(annotations.examples * args.annotation_repeats + generated, {"annotated": annotations.examples},
-                    args.out, base_model=str(base), stride=args.stride, epochs=args.epochs,
-                    batch_size=args.batch_size, learning_rate=args.learning_rate, seed=args.seed,
-                    max_minutes=args.max_minutes, log=lambda message: print(message, flush=True))
+                    args.out, base_model=str(base), stride=args.stride, steps=args.steps,
+                    batch_size=args.batch_size, learning_rate=learning_rate, seed=args.seed,
+                    max_minutes=max_minutes, tune=tune, log=lambda message: print(message, flush=True))
     summary["annotations"] = {"files": list(args.annotations), "reports": [e["source"] for e in annotations.examples],
                               "spans": sum(len(e["spans"]) for e in annotations.examples),
                               "notes": annotations.notes, "repeats": args.annotation_repeats,
@@ -95,6 +123,17 @@ def run(args: argparse.Namespace, train_styles: list[str]) -> int:
     if verdict is not None and not install_if_passed(args.out, verdict, args.force, args.installed):
         return 1
     return 0
+
+
+def new_layout_characters(base: Path, examples: list[dict]) -> list[str]:
+    """The layout characters of the annotated reports that the base checkpoint's vocabulary lacks."""
+    from transformers import AutoTokenizer
+
+    from training.features import example_document
+    from training.vocabulary import layout_characters
+
+    tokenizer = AutoTokenizer.from_pretrained(base, local_files_only=True)
+    return layout_characters(tokenizer, [example_document(example)[0].norm for example in examples])
 
 
 def model_card(summary: dict) -> str:

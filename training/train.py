@@ -4,7 +4,7 @@ The loop follows Hugging Face's ``run_ner.py`` without the Trainer: build the to
 set, turn examples into windows with aligned labels, train with AdamW and a linear schedule, evaluate
 with seqeval, save with ``save_pretrained`` (safetensors).  A model is either trained from scratch from a
 small ``BertConfig`` built here, or fine-tuned from a local checkpoint (``base_model``), whose own
-tokenizer is then used.  Nothing is fetched from a hub.
+tokenizer is then used (with new tokens for the layout characters it lacks, ``training.vocabulary``).  Nothing is fetched from a hub.
 """
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ from model.inference import Labeller
 from model.labels import OUTSIDE, is_field_tag, label_groups, label_list
 from model.tokenizer import build_bpe_tokenizer, build_char_tokenizer
 from training.features import IGNORED, char_tags, example_document, example_features, token_tags
+from training.vocabulary import add_look_alike_tokens, new_token_ids
 
 # The shipped model: small enough to train in under half an hour on two CPU cores and to label ten
 # reports a second, with 512 positions so a window spans a whole table block.  Two layers label twice as
@@ -123,11 +124,35 @@ def evaluate_by_style(labeller: Labeller, examples: list[dict]) -> dict:
             "by_style": {style: evaluate(labeller, group) for style, group in sorted(by_style.items())}}
 
 
+def trained_parameters(model, token_ids: list[int] | None) -> list[dict]:
+    """AdamW parameter groups: every parameter, or (``token_ids``) only those rows of the input embeddings.
+
+    The other rows get no gradient (a hook zeroes it) and no weight decay, so AdamW leaves them exactly as
+    they were; every other parameter is frozen.
+    """
+    if token_ids is None:
+        return [{"params": list(model.parameters())}]
+    for parameter in model.parameters():
+        parameter.requires_grad_(False)
+    weight = model.get_input_embeddings().weight
+    weight.requires_grad_(True)
+    rows = torch.zeros(weight.shape[0], 1)
+    rows[token_ids] = 1.0
+    weight.register_hook(lambda gradient: gradient * rows)
+    return [{"params": [weight], "weight_decay": 0.0}]
+
+
 def train(train_examples: list[dict], eval_sets: dict[str, list[dict]], output_dir: str | Path, *,
           base_model: str | None = None, config_overrides: dict | None = None, stride: int = 384,
           epochs: float = 1.0, batch_size: int = 16, learning_rate: float = 1e-3, warmup_ratio: float = 0.05,
-          seed: int = 13, max_minutes: float | None = None, tokenizer_kind: str = "char", log=print) -> dict:
-    """Train, evaluate on each of ``eval_sets`` (name -> examples), save model, tokenizer and ``training_summary.json``."""
+          seed: int = 13, max_minutes: float | None = None, tokenizer_kind: str = "char", steps: int | None = None,
+          tune: str = "all", log=print) -> dict:
+    """Train, evaluate on each of ``eval_sets`` (name -> examples), save model, tokenizer and ``training_summary.json``.
+
+    The run lasts ``steps`` steps if given, else ``epochs`` passes over the windows, and at most ``max_minutes``.
+    ``tune`` (fine-tuning): ``all`` parameters, or ``new-tokens``: only the embeddings of the tokens added for
+    layout characters the vocabulary lacks (``training.vocabulary``), so no other layout is read differently.
+    """
     set_seed(seed)
     if base_model:
         tokenizer = AutoTokenizer.from_pretrained(base_model, local_files_only=True)
@@ -137,6 +162,12 @@ def train(train_examples: list[dict], eval_sets: dict[str, list[dict]], output_d
         tokenizer = build_char_tokenizer(example_document(example)[0].norm for example in train_examples)
     labels = label_list()
     model = build_model(tokenizer, labels, base_model, config_overrides)
+    added = add_look_alike_tokens(tokenizer, model, [example_document(example)[0].norm for example in train_examples]) \
+        if base_model else {}
+    if added:
+        log(f"new tokens, embedded as their ASCII look-alikes: {', '.join(f'{t} as {a}' for t, a in added.items())}")
+    if tune == "new-tokens" and not added:
+        raise ValueError("tune='new-tokens': the training text has no box-drawing character the vocabulary lacks")
     max_length = model.config.max_position_embeddings
     label2id = model.config.label2id
 
@@ -148,10 +179,11 @@ def train(train_examples: list[dict], eval_sets: dict[str, list[dict]], output_d
     loader = DataLoader(features, batch_size=batch_size, shuffle=True,
                         collate_fn=DataCollatorForTokenClassification(tokenizer),
                         generator=torch.Generator().manual_seed(seed))
-    total_steps = max(1, math.ceil(len(loader) * epochs))
+    total_steps = steps or max(1, math.ceil(len(loader) * epochs))
     groups = [torch.tensor(ids) for ids in label_groups(labels)]
     weights = torch.tensor([FIELD_WEIGHT if label != OUTSIDE and is_field_tag(label[2:]) else 1.0 for label in labels])
-    optimizer = torch.optim.AdamW(model.parameters(), lr=learning_rate, weight_decay=0.01)
+    optimizer = torch.optim.AdamW(trained_parameters(model, new_token_ids(tokenizer, added) if tune == "new-tokens"
+                                                     else None), lr=learning_rate, weight_decay=0.01)
 
     # The learning rate warms up, then decays linearly to zero as training progresses, where progress is
     # the share of steps done or, under a time budget, the share of the budget spent if that is larger:
@@ -192,7 +224,8 @@ def train(train_examples: list[dict], eval_sets: dict[str, list[dict]], output_d
         "epochs": round(step * batch_size / max(1, len(features)), 2),
         "batch_size": batch_size, "learning_rate": learning_rate, "seed": seed, "stride": stride,
         "train_minutes": round(train_minutes, 1), "first_losses": losses[:5], "last_losses": losses[-5:],
-        "base_model": base_model, "tokenizer": None if base_model else tokenizer_kind, "eval": metrics,
+        "base_model": base_model, "tokenizer": None if base_model else tokenizer_kind, "new_tokens": added,
+        "tune": tune, "eval": metrics,
     }
     output_dir = Path(output_dir)
     output_dir.mkdir(parents=True, exist_ok=True)
