@@ -75,11 +75,11 @@ class PreAnnotator:
 
     def prediction(self, doc: Document) -> tuple[list[Span], str, float, str | None]:
         """(regions on ``doc.text``, model version, task score, note) of the record ``parse`` makes of ``doc``."""
-        from nianbao.pipeline import parse_document
+        from nianbao.pipeline import found_report, parse_document
 
         report = parse_document(doc, self.system, self.labeller)
         fields = report.fields.values()
-        if all(field.raw is None for field in fields):  # what `nianbao parse` rejects
+        if not found_report(report):  # what `nianbao parse` rejects
             return [], self.version, 0.0, NO_REPORT
         spans = [Span(key, field.start, field.end, field.confidence)
                  for key, field in report.fields.items() if field.raw is not None and field.start is not None]
