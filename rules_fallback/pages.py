@@ -21,7 +21,7 @@ from rules_fallback.cells import PIECE, is_cell_piece
 # A page number on a line of its own: "- 2 -", "— 2 —", "－2－", "第2页", "第 2 页 共 9 页" are never a cell,
 # wherever they are; "2" and "2/9" are one only next to a form feed (elsewhere "2" may be a cell on its line).
 _PAGE_MARK = r"[-—–－][^\S\n]*\d{1,3}[^\S\n]*[-—–－]|第[^\S\n]*\d{1,3}[^\S\n]*页(?:[^\S\n]*[,，/]?[^\S\n]*共[^\S\n]*\d{1,3}[^\S\n]*页)?"
-_PAGE_MARK_LINE = re.compile(rf"^[ \t]*(?:{_PAGE_MARK})[ \t]*$", re.M)
+PAGE_NUMBER_LINE = re.compile(rf"^[ \t]*(?:{_PAGE_MARK})[ \t]*$", re.M)
 _PAGE_NUMBER = re.compile(rf"[ \t]*(?:{_PAGE_MARK}|\d{{1,3}}(?:\s*/\s*\d{{1,3}})?)[ \t]*")
 _LINE = re.compile(r"[^\n]*")
 # A running header repeats the report's title or its body's name at the top of each page.
@@ -60,7 +60,7 @@ def blank_page_furniture(norm: str) -> str:
     Text from a PDF reader that drops the form feeds (pdfplumber, pypdf) still prints the page number
     between two rows of a table: "…746 12 0 0 10 1 769\n- 5 -\n法提供 2.没有现成信息…".
     """
-    blanks: list[tuple[int, int]] = [match.span() for match in _PAGE_MARK_LINE.finditer(norm)]
+    blanks: list[tuple[int, int]] = [match.span() for match in PAGE_NUMBER_LINE.finditer(norm)]
     if "\f" not in norm:
         return _blanked(norm, blanks)
     breaks = [match.start() for match in re.finditer("\f", norm)]
