@@ -14,6 +14,7 @@ from pathlib import Path
 from model.decoding import TableFacts
 from nianbao.confidence import apply_calibration, features_by_key, load_calibration
 from nianbao.hybrid import reconcile
+from nianbao.provenance import parser_version
 from nianbao.records import Cell, Report
 from nianbao.text import Document
 from rules_fallback.checks import run_checks
@@ -24,7 +25,6 @@ from rules_fallback.parser import RuleLabels, label_cells
 from rules_fallback.tables import row_readings, row_specs, table_balance
 
 SYSTEMS = ("rules", "model", "hybrid")
-PARSER_VERSION = "0.1.0"
 
 
 @lru_cache(maxsize=1)
@@ -97,18 +97,19 @@ def parse_path(path: str | Path, system: str = "hybrid") -> Report:
 
 
 def system_version(system: str) -> str:
-    """A string that changes whenever the output of ``system`` may change (parser version, model checkpoint).
+    """A string that changes whenever the output of ``system`` may change: the parser's code and data
+    (``provenance.parser_version``), and the model checkpoint's weights.
 
     Raises FileNotFoundError for a model-based system when no checkpoint is installed.
     """
     if system == "rules":
-        return f"rules-{PARSER_VERSION}"
+        return f"rules-{parser_version()}"
     from model.inference import checkpoint_version
 
     version = checkpoint_version()
     if version == "no-model":
         raise FileNotFoundError("no model checkpoint installed in model/checkpoint (run `nianbao train`)")
-    return f"{system}-{PARSER_VERSION}-{version}"
+    return f"{system}-{parser_version()}-{version}"
 
 
 def check_system(system: str) -> None:
