@@ -97,8 +97,8 @@ def normalise(source: str, text: str) -> Document:
     for match in re.finditer("|".join(breaks), text):
         pieces.append(text[position:match.start()].translate(table))
         offsets.extend(range(position, match.start()))
-        dropped = (_stray_markers().fullmatch(match.group())
-                   or (match.group() == "\r" and text.startswith("\n", match.end())))
+        # A lone CR goes through the table (to "\n"): a CR matched here is one before a line feed.
+        dropped = match.group() == "\r" or _stray_markers().fullmatch(match.group())
         if match.end() - match.start() == 1 and not dropped:
             out = _normalise_char(match.group())
             pieces.append(out)

@@ -42,11 +42,11 @@ def _both_templates(keys: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
 # states a count of none.  A statement of several keys states their sum.
 _STATEMENTS: tuple[tuple[dict[str, tuple[str, ...]], re.Pattern], ...] = tuple(
     (keys, re.compile(pattern)) for keys, pattern in (
-        ({"2019": ("requests.new.total",), "2021": ("requests.new.total",)},
+        (_both_templates(("requests.new.total",)),
          rf"(?:收到|受理|新收){_CLAUSE}{{0,24}}?{_loose('政府信息公开申请')}\s*(?:共|总计|合计)?\s*{_COUNT}"),
-        ({"2019": ("requests.carried_over.total",), "2021": ("requests.carried_over.total",)},
+        (_both_templates(("requests.carried_over.total",)),
          rf"{_loose('上年')}(?:度)?\s*{_loose('结转')}{_CLAUSE}{{0,12}}?{_COUNT}"),
-        ({"2019": ("requests.carry_forward.total",), "2021": ("requests.carry_forward.total",)},
+        (_both_templates(("requests.carry_forward.total",)),
          rf"{_loose('结转')}(?:至)?\s*下(?:一)?\s*年度(?:继续办理)?[^\d。；;]{{0,6}}{_COUNT}"),
         ({"2019": ("active.normative.new_made",), "2021": ("active.normative.issued",)},
          rf"(?:制发|印发|出台|制定)的?[^\d。；;]{{0,8}}?{_DOCUMENTS}\s*{_COUNT}"),

@@ -359,8 +359,19 @@ def _row_end(labels: list[Label], index: int, rows: tuple[str, ...], end: int) -
     return end
 
 
-def _row_gaps(norm: str, masked: str, region: Region, rows: tuple[str, ...]) -> list[tuple[Label, str, int, GapCells]]:
-    """(label, row, where its cells end, the cells after it) for every row label of a table, in text order.
+class FoundRow(NamedTuple):
+    """A row label of a table, the row it names, where its cells end, the cells after it and their spans
+    (``_spans_of``)."""
+
+    label: Label
+    row: str
+    end: int
+    gap: GapCells
+    spans: list[tuple[int, int]] | None
+
+
+def _row_gaps(norm: str, masked: str, region: Region, rows: tuple[str, ...]) -> list[FoundRow]:
+    """Every row label of a table with the cells after it, in text order.
 
     A label that is both a column and a row ("总计") is a row once a row label has been seen: the column
     header comes first.
@@ -372,7 +383,8 @@ def _row_gaps(norm: str, masked: str, region: Region, rows: tuple[str, ...]) -> 
             continue
         seen_row = True
         end = _row_end(region.labels, index, rows, region.end)
-        found.append((label, row, end, read_gap(norm, masked, label.start, end)))
+        gap = read_gap(norm, masked, label.start, end)
+        found.append(FoundRow(label, row, end, gap, _spans_of(gap)))
     return found
 
 
@@ -383,23 +395,22 @@ def _spans_of(gap: GapCells) -> list[tuple[int, int]] | None:
     return [slot.spans[0] for slot in gap.slots]
 
 
-def _table_layout(norm: str, found: list[tuple[Label, str, int, GapCells]], widths: dict[str, int]) -> LineLayout | None:
+def _table_layout(norm: str, found: list[FoundRow], widths: dict[str, int]) -> LineLayout | None:
     """The one-cell-a-line spacing of a table from its rows (``blanks.line_layout``), None for other layouts."""
     printed = []
-    for position, (label, row, _, gap) in enumerate(found):
-        spans = _spans_of(gap)
-        if spans and row in widths:
-            following = found[position + 1][0].start if position + 1 < len(found) else None
-            printed.append(PrintedRowSpans(label.end, spans, widths[row], following))
+    for position, row in enumerate(found):
+        if row.spans and row.row in widths:
+            following = found[position + 1].label.start if position + 1 < len(found) else None
+            printed.append(PrintedRowSpans(row.label.end, row.spans, widths[row.row], following))
     return line_layout(norm, printed)
 
 
-def _with_blanks(norm: str, gap: GapCells, layout: LineLayout | None, label_end: int, width: int,
-                 next_start: int | None, lead: int | None = None,
+def _with_blanks(norm: str, gap: GapCells, spans: list[tuple[int, int]] | None, layout: LineLayout | None,
+                 label_end: int, width: int, next_start: int | None, lead: int | None = None,
                  reference: list[tuple[int, int]] | None = None) -> GapCells | None:
-    """The row's cells with its blank cells put back where the spacing shows them (one cell a line), or
-    where the columns of the ``reference`` row above do (aligned text); None if neither does."""
-    spans = _spans_of(gap)
+    """The row's cells (``spans``: ``_spans_of(gap)``) with its blank cells put back where the spacing
+    shows them (one cell a line), or where the columns of the ``reference`` row above do (aligned text);
+    None if neither does."""
     if not spans or len(spans) >= width:
         return None
     columns = layout and place(layout, norm, PrintedRowSpans(label_end, spans, width, next_start), lead)
@@ -438,14 +449,13 @@ def read_labelled_rows(norm: str, masked: str, region: Region, template: Templat
     layout = layout or _table_layout(norm, found, {row: len(block.columns) for row, block in blocks.items()})
     readings = []
     full_rows: dict[int, list[tuple[int, int]]] = {}  # width -> the cells of the last full row on one line
-    for position, (label, row, end, gap) in enumerate(found):
+    for position, (label, row, end, gap, spans) in enumerate(found):
         unlabelled = [r for r in _unlabelled_rows_after(row, rows, labelled) if blocks[r] is blocks[row]]
         width = len(blocks[row].columns)
-        following = found[position + 1][0].start if position + 1 < len(found) else None
-        spans = _spans_of(gap)
+        following = found[position + 1].label.start if position + 1 < len(found) else None
         if spans and len(spans) == width and on_one_line(norm, spans):
             full_rows[width] = spans
-        placed = _with_blanks(norm, gap, layout, label.end, width, following, reference=full_rows.get(width))
+        placed = _with_blanks(norm, gap, spans, layout, label.end, width, following, reference=full_rows.get(width))
         # Two rows' cells under one label: the converter dropped the second row's label.
         chunks = [placed] if placed else _whole_rows(gap, width, 1 + len(unlabelled))
         reading = _read_template_row(norm, chunks[0], template, region.section, row, blocks[row], rules)
@@ -536,7 +546,8 @@ def read_unlabelled_row(norm: str, masked: str, region: Region, keys: list[str],
         gap = read_gap(norm, masked, start, end)
         if gap.slots:
             # The row follows its header as one row follows another: a row break before its first cell.
-            placed = layout and _with_blanks(norm, gap, layout, ends[index], len(keys), None, layout.row_break)
+            placed = layout and _with_blanks(norm, gap, _spans_of(gap), layout, ends[index], len(keys), None,
+                                             layout.row_break)
             reading = read_row(norm, placed or gap, name, keys, rules)
             if placed:
                 _lower_confidence(reading, "placed_by_spacing")
