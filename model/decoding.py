@@ -27,7 +27,7 @@ and the probability of the key it was given.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import product
 
@@ -236,13 +236,17 @@ class TableFacts:
     the characters of ``doc.norm`` its table lies in (under its section's heading); a cell of that key
     lies there, never in the prose before or in another table.  ``readings_for`` and ``balance``: the
     cuts of a glued run that a printed row allows, and how well cells keep the table's equations
-    (``recut_glued_runs``).  Every fact is optional: without them the model's labels stand alone.
+    (``recut_glued_runs``).  ``printed_rows``: every table row found, with its keys and where it is printed
+    (``rules_fallback.parser.PrintedRows``), what a model of the ``roles`` labels maps its cells onto
+    (``model.placement``).  Every fact is optional: without them the model's labels stand alone (and a
+    ``roles`` model names no field).
     """
 
     keys: Iterable[str] | None = None
     where: Mapping[str, tuple[int, int]] | None = None
     readings_for: ReadingsFor | None = None
     balance: Balance | None = None
+    printed_rows: Sequence | None = None
 
 
 def recut_glued_runs(spans: list[ValueSpan], cells: list[tuple[ValueSpan, int, float]], begin: np.ndarray,

@@ -21,7 +21,8 @@ from transformers import AutoModelForTokenClassification, AutoTokenizer
 
 from model.encoding import encode_text, kept_tokens, window_bounds, with_special_tokens
 from model.decoding import TableFacts, assign_keys, cell_spans, recut_glued_runs
-from model.labels import OUTSIDE, is_field_tag
+from model.labels import OUTSIDE, is_field_tag, scheme_of
+from model.placement import place_cells
 from nianbao.paths import MODEL_DIR
 from nianbao.records import Cell
 from nianbao.text import Document
@@ -91,6 +92,7 @@ class Labeller:
         self.batch_size = batch_size
         self.skip_prose = skip_prose
         label_ids = {label: index for index, label in self.id2label.items()}
+        self.scheme = scheme_of(label_ids)  # "roles": its one value tag is placed by the printed rows
         self.field_keys = [label[2:] for label in label_ids if label.startswith("B-") and is_field_tag(label[2:])]
         self._begin_ids = torch.tensor([label_ids[f"B-{key}"] for key in self.field_keys])
         self._inside_ids = torch.tensor([label_ids[f"I-{key}"] for key in self.field_keys])
@@ -156,6 +158,8 @@ class Labeller:
         the keys and where each may lie, and let decoding re-cut glued runs by the table's sums.
         """
         predictions = self.predict_tokens(doc.norm)
+        if self.scheme == "roles":
+            return self._placed_cells(doc, predictions, facts)
         allowed = None if facts.keys is None else np.isin(self.field_keys, list(facts.keys))
         key_mass = predictions.key_mass if facts.where is None else self._placed(predictions, facts.where)
         cells = []
@@ -170,6 +174,18 @@ class Labeller:
             start, end = predictions.offsets[span.first][0], predictions.offsets[span.last - 1][1]
             cells.append(Cell(key=self.field_keys[key], start=start, end=end, raw=doc.norm[start:end],
                               confidence=span.value_probability * key_probability, by="model"))
+        return sorted(cells, key=lambda cell: cell.start)
+
+    def _placed_cells(self, doc: Document, predictions: TokenPredictions, facts: TableFacts) -> list[Cell]:
+        """A ``roles`` model's value cells, each given the key of the printed row and column it sits in."""
+        scaffold = np.isin(predictions.label_ids, self._scaffold_ids)
+        spans = cell_spans(predictions.begin, predictions.inside, predictions.offsets, doc.norm, scaffold)
+        cells = []
+        for placed in place_cells(spans, predictions.begin, predictions.inside, predictions.offsets, doc.norm,
+                                  facts.printed_rows or (), facts.readings_for, facts.balance):
+            start, end = predictions.offsets[placed.span.first][0], predictions.offsets[placed.span.last - 1][1]
+            cells.append(Cell(key=placed.key, start=start, end=end, raw=doc.norm[start:end],
+                              confidence=placed.span.value_probability * placed.confidence, by="model"))
         return sorted(cells, key=lambda cell: cell.start)
 
     def _placed(self, predictions: TokenPredictions, where: Mapping[str, tuple[int, int]]) -> ReadRows:

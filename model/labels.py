@@ -1,7 +1,14 @@
-"""The model's label set: BIO tags over every canonical field key plus four structure tags.
+"""The model's label sets: BIO tags over every canonical field key plus four structure tags, or over roles.
 
-Value cells are tagged with the field key itself (``B-requests.new.natural``), so a labelled span is a
-``Cell`` without any further mapping.  The structure tags (``ROW`` row label, ``COL`` column header,
+Two designs (``LABEL_SCHEMES``), told apart by a checkpoint's own ``id2label``:
+
+- ``keys``: value cells are tagged with the field key itself (``B-requests.new.natural``), so a labelled
+  span is a ``Cell`` without any further mapping, and the model must know the template's order.
+- ``roles``: value cells (numbers and empty-cell marks) are tagged ``VALUE`` whatever their field; the rule
+  layer, which knows the schema, maps each to a key by the printed row it lies in and its place in the row
+  (``model.placement``).  A dropped row or a blank cell then moves no other cell's key.
+
+The structure tags (``ROW`` row label, ``COL`` column header,
 ``SEC`` section or block heading, ``NOISE`` page furniture) are there to give the model something to say
 about the table scaffolding, which the value tags depend on.  The list is derived from the schema, never
 written out, and is saved in the checkpoint's ``id2label`` so a checkpoint carries its own label set.
@@ -12,6 +19,8 @@ from nianbao.schema import all_field_keys
 
 OUTSIDE = "O"
 STRUCTURE_TAGS = ("ROW", "COL", "SEC", "NOISE")
+VALUE_TAG = "VALUE"  # the ``roles`` scheme's one tag for every value cell
+LABEL_SCHEMES = ("keys", "roles")
 
 # Generated-example span kinds (ARCHITECTURE.md) -> tag; ``value`` spans are tagged with their key.
 # A block label such as 第二十条第（五）项 heads a group of rows the way a section heading heads a table,
@@ -19,18 +28,26 @@ STRUCTURE_TAGS = ("ROW", "COL", "SEC", "NOISE")
 KIND_TAGS = {"row": "ROW", "column": "COL", "section": "SEC", "block": "SEC", "noise": "NOISE"}
 
 
-def label_list() -> list[str]:
-    """``O``, then B-/I- for every field key of both templates, then B-/I- for each structure tag."""
+def label_list(scheme: str = "keys") -> list[str]:
+    """``O``, then B-/I- for every field key of both templates (``keys``) or for ``VALUE`` (``roles``), then
+    B-/I- for each structure tag."""
+    if scheme not in LABEL_SCHEMES:
+        raise ValueError(f"unknown label scheme {scheme!r}: expected one of {', '.join(LABEL_SCHEMES)}")
     labels = [OUTSIDE]
-    for tag in (*all_field_keys(), *STRUCTURE_TAGS):
+    for tag in (*(all_field_keys() if scheme == "keys" else (VALUE_TAG,)), *STRUCTURE_TAGS):
         labels += [f"B-{tag}", f"I-{tag}"]
     return labels
 
 
-def span_tag(span: dict) -> str:
+def scheme_of(labels) -> str:
+    """The scheme of a label set (a checkpoint's labels or ``label2id``)."""
+    return "roles" if f"B-{VALUE_TAG}" in labels else "keys"
+
+
+def span_tag(span: dict, scheme: str = "keys") -> str:
     """The tag (without B-/I-) of one generated-example span."""
     if span["kind"] == "value":
-        return span["key"]
+        return span["key"] if scheme == "keys" else VALUE_TAG
     return KIND_TAGS[span["kind"]]
 
 
@@ -59,7 +76,7 @@ def label_groups(labels: list[str]) -> tuple[list[int], list[int], list[int]]:
     row_ids, column_ids, segment_ids = [], [], []
     for label in labels:
         tag = label.split("-", 1)[1] if label != OUTSIDE else OUTSIDE
-        if tag == OUTSIDE or not is_field_tag(tag):
+        if tag in (OUTSIDE, VALUE_TAG) or not is_field_tag(tag):  # a roles value names no row or column
             row, column, segment = tag, tag, label
         else:
             row, column = tag.rsplit(".", 1)[0], f"{tag.split('.', 1)[0]}:{tag.rsplit('.', 1)[1]}"

@@ -22,6 +22,7 @@ COMMANDS = {
     "export-tasks": ("training.export", "write Label Studio tasks pre-annotated with what parse reads"),
     "annotations": ("training.check", "check annotation exports and say what training would use"),
     "ml-backend": ("training.ml_backend", "serve pre-annotations to Label Studio and retrain on its annotations"),
+    "loso": ("evaluate.loso", "leave-one-source-out on real reports: each source scored by a model not tuned on it"),
     "review": ("evaluate.review", "write an HTML page showing a report with every labelled cell highlighted"),
 }
 

@@ -86,7 +86,8 @@ def model_cells(doc: Document, rules: RuleLabels, labeller) -> list[Cell]:
     template, collapsed = rules.template, rules.collapsed
     return labeller.label(doc, TableFacts(keys=rules.field_keys(), where=rules.key_regions(),
                                           readings_for=partial(row_readings, rows=row_specs(template, collapsed)),
-                                          balance=partial(table_balance, template=template, collapsed=collapsed)))
+                                          balance=partial(table_balance, template=template, collapsed=collapsed),
+                                          printed_rows=rules.printed_rows))
 
 
 def parse_path(path: str | Path, system: str = "hybrid") -> Report:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from nianbao.records import Cell
 from nianbao.schema import get_template, load_schema
@@ -24,6 +25,18 @@ from rules_fallback.template import detect_template, section_keys, section_rows,
 _SENTENCE = re.compile(r"[^。\n]*[。\n]?")
 # A number that could be a cell: not a year (2020年), not a list or heading number (1.  （4）  4、).
 _CELL_NUMBER = re.compile(r"(?<![\d.])\d+(?![\d.年）)、])")
+
+
+class PrintedRows(NamedTuple):
+    """Where one or more table rows are printed (``norm[start:end]``) and their keys in printed order: one row
+    under its label, or several when a converter dropped the labels of the rows after it.  ``columns``: the
+    key the rule layer gave the cell starting at each offset, where it read the rows; a row with blank cells
+    is placed by the table's spacing (``rules_fallback.blanks``), not in order."""
+
+    rows: tuple[tuple[str, ...], ...]
+    start: int
+    end: int
+    columns: dict[int, str]
 
 
 @dataclass
@@ -43,6 +56,9 @@ class RuleLabels:
     # What the prose says of the tables' counts ("全年收到…申请共44件"): evidence and a check, never a cell.
     statements: list[Statement] = field(default_factory=list)
     open_rows: list[RowReading] = field(default_factory=list)
+    # Every table row found, in text order, with where its cells are printed: what the model's cells are
+    # mapped onto when it finds cells without naming their fields (``model.placement``).
+    printed_rows: list[PrintedRows] = field(default_factory=list)
 
     def field_keys(self) -> tuple[str, ...]:
         """The keys of the detected template (with （六） as one row when collapsed): what the model may label."""
@@ -60,6 +76,17 @@ class RuleLabels:
         """For each key of a section found, where its table lies: its cells are there and nowhere else."""
         return {key: region for section, region in self.regions.items()
                 for key in section_keys(self.template, section, self.collapsed)}
+
+
+def _add_printed_row(printed: list[PrintedRows], reading: RowReading) -> None:
+    if reading.extent is None:
+        return
+    columns = {cell.start: cell.key for cell in reading.resolved or () if cell is not None}
+    if printed and (printed[-1].start, printed[-1].end) == reading.extent:
+        printed[-1] = printed[-1]._replace(rows=(*printed[-1].rows, tuple(reading.keys)),
+                                           columns={**printed[-1].columns, **columns})
+    else:
+        printed.append(PrintedRows((tuple(reading.keys),), *reading.extent, columns))
 
 
 def _section_label(section: str) -> str:
@@ -120,6 +147,7 @@ def label_cells(doc: Document) -> RuleLabels:
             result.warnings.append(f"section {name} prints no table"
                                    + (f" (it says: {said!r})" if said else "") + "; its fields are null")
         for reading in readings.get(section, []):
+            _add_printed_row(result.printed_rows, reading)
             result.warnings.extend(reading.notes)
             cells = reading.resolved
             if cells is not None:

@@ -41,6 +41,9 @@ class RowReading:
     notes: list[str] = field(default_factory=list)
     printed: int = 0  # how many cells (or glued runs) the row printed
     several_ways: bool = False  # its glued digits cut more ways than could all be kept
+    # Where its cells are printed in ``norm``: from its label to the next row's.  Rows printed under one label
+    # (the next rows of the template, whose labels a converter dropped) share it.
+    extent: tuple[int, int] | None = None
 
     @property
     def resolved(self) -> list[Cell | None] | None:
@@ -459,6 +462,7 @@ def read_labelled_rows(norm: str, masked: str, region: Region, template: Templat
         # Two rows' cells under one label: the converter dropped the second row's label.
         chunks = [placed] if placed else _whole_rows(gap, width, 1 + len(unlabelled))
         reading = _read_template_row(norm, chunks[0], template, region.section, row, blocks[row], rules)
+        reading.extent = (label.start, end)
         if placed:
             _lower_confidence(reading, "placed_by_spacing")
         readings.append(reading)
@@ -474,6 +478,7 @@ def read_labelled_rows(norm: str, masked: str, region: Region, template: Templat
             if not gap.slots:
                 break
             reading = _read_template_row(norm, gap, template, region.section, unlabelled_row, blocks[row], rules)
+            reading.extent = (label.start, end)
             _lower_confidence(reading, "by_row_order")
             reading.notes.append(f"{reading.name}: no label of this row was recognised; the cells after the "
                                  f"row before it read as this row, the next in the template")
@@ -549,6 +554,7 @@ def read_unlabelled_row(norm: str, masked: str, region: Region, keys: list[str],
             placed = layout and _with_blanks(norm, gap, _spans_of(gap), layout, ends[index], len(keys), None,
                                              layout.row_break)
             reading = read_row(norm, placed or gap, name, keys, rules)
+            reading.extent = (start, end)
             if placed:
                 _lower_confidence(reading, "placed_by_spacing")
             return reading

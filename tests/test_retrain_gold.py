@@ -31,12 +31,17 @@ def test_gold_values_are_placed_on_their_printed_cells(tmp_path):
     assert loaded.notes == []
     [imported] = loaded.examples
     assert imported["text"] == example["text"] and imported["style"] == "annotated"
-    for span in imported["spans"]:
+    values = [span for span in imported["spans"] if span["kind"] == "value"]
+    for span in values:
         printed = example["text"][span["start"]:span["end"]]
         assert same_value(example["gold"]["fields"][span["key"]], normalise_value(printed, field_spec(span["key"]).kind))
     # every printed number of the generator's spans is found, at the generator's place
     truth = {(s["key"], s["start"]) for s in example["spans"] if s["kind"] == "value"}
-    assert truth == {(s["key"], s["start"]) for s in imported["spans"]}
+    assert truth == {(s["key"], s["start"]) for s in values}
+    # and the scaffolding the rule layer finds, so that the report also teaches row labels and headers
+    labels = {(s["kind"], example["text"][s["start"]:s["end"]]) for s in imported["spans"] if s["kind"] != "value"}
+    assert ("row", "行政处罚") in labels and ("section", "二、主动公开情况") in labels
+    assert not any(kind == "section" and text.startswith("一、") for kind, text in labels)  # no table under it
 
 
 def test_a_row_printed_twice_is_reported_and_the_report_not_trained_on(tmp_path):

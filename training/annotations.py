@@ -25,6 +25,7 @@ from nianbao.readers import KNOWN_SUFFIXES, read_document
 from nianbao.records import Cell
 from nianbao.schema import field_spec, template_of_fields
 from nianbao.text import Document
+from rules_fallback.labels import find_labels
 from rules_fallback.parser import label_cells
 from rules_fallback.values import normalise_value
 from training.features import VALUES_ONLY
@@ -92,7 +93,7 @@ def _add_gold(loaded: Annotations, path: Path, gold: dict, text_dir, labeller) -
     except ValueError as error:
         loaded.notes.append(f"{path}: {error}; skipped")
         return
-    alignment = align_gold(doc, gold["fields"], label_cells(doc).cells,
+    alignment = align_gold(doc, gold["fields"], rule_cells_for_gold(doc, gold["fields"]),
                            labeller.label(doc, TableFacts(keys=gold["fields"])) if labeller is not None else [])
     name = f"{path} ({doc.source})"
     if alignment.overruled:
@@ -104,11 +105,46 @@ def _add_gold(loaded: Annotations, path: Path, gold: dict, text_dir, labeller) -
                             "text; label it in Label Studio with `nianbao export-tasks` instead)")
         return
     spans = []
-    for span in alignment.spans:
+    tables = label_cells(doc).regions
+    for span in alignment.spans + label_spans(doc.norm, alignment.spans, tables):
         start, end = doc.text_span(span["start"], span["end"])
         spans.append({**span, "start": start, "end": end})
     loaded.examples.append({"text": doc.text, "spans": spans, "style": ANNOTATED_STYLE, "labelled": VALUES_ONLY,
                             "source": name, "report": doc.source})
+
+
+# A label's meaning (``rules_fallback.labels.Label.meanings``) -> the span kind of generated examples.
+_LABEL_KINDS = {"row": "row", "row_group": "row", "column": "column", "section": "section", "block": "block"}
+
+
+def label_spans(norm: str, values: list[dict], tables: dict[str, tuple[int, int]]) -> list[dict]:
+    """The headings of the report's ``tables`` (section -> where the rule layer found its table) and the row
+    labels and column headers in them (offsets into ``norm``) as the rule layer finds them, for the spans of a gold file's report: it is then trained on its scaffolding as well
+    as its values.  A label overlapping a value (a cell inside a wrapped label) is left out, and so are the
+    words of the prose that read as labels ("…对现行有效的规范性文件进行清理")."""
+    spans = []
+    for label in find_labels(norm):
+        kind = _LABEL_KINDS.get(label.meanings[0][0])
+        inside = any(start <= label.start < end for start, end in tables.values())
+        if kind and (inside or kind == "section" and label.meanings[0][1] in tables) \
+                and not any(v["start"] < label.end and label.start < v["end"] for v in values):
+            spans.append({"start": label.start, "end": label.end, "kind": kind, "key": label.meanings[0][1]})
+    return spans
+
+
+def rule_cells_for_gold(doc: Document, fields: dict) -> list[Cell]:
+    """The rule layer's cells of ``doc``, with each row the text leaves open (glued digits that cut several ways
+    nothing in the text tells apart) read the way its gold values say, where one of its readings does."""
+    rules = label_cells(doc)
+    cells = list(rules.cells)
+    for reading in rules.open_rows:
+        for candidate in reading.candidates:
+            read = [cell for cell in candidate if cell is not None]
+            if read and all(same_value(fields.get(cell.key), normalise_value(cell.raw, field_spec(cell.key).kind))
+                            for cell in read):
+                cells.extend(read)
+                break
+    return cells
 
 
 def gold_text_path(path: Path, gold: dict, text_dir: str | Path | None) -> Path:

@@ -47,6 +47,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--tokenizer", choices=("char", "bpe"), default="bpe",
                         help="a byte-pair vocabulary learnt on the training text (measured better: model/README.md), "
                              "or character-level (default: %(default)s)")
+    parser.add_argument("--labels", choices=("keys", "roles"),
+                        help="label design (model/labels.py): a tag per field key, or cell roles the rule layer maps "
+                             "to keys (default: the base model's, else keys)")
     parser.add_argument("--base-model", metavar="PATH",
                         help="fine-tune a local Hugging Face checkpoint (and its tokenizer) instead of training from scratch")
     for name, value in SMALL_CONFIG.items():
@@ -107,7 +110,8 @@ def run(args: argparse.Namespace) -> int:
     summary = train(train_examples, {"validation": eval_examples, "held_out_styles": held_out}, args.out, base_model=args.base_model,
                     config_overrides=config, stride=args.stride, epochs=args.epochs, batch_size=args.batch_size,
                     learning_rate=args.learning_rate, seed=args.seed, max_minutes=args.max_minutes,
-                    tokenizer_kind=args.tokenizer, log=lambda message: print(message, flush=True))
+                    tokenizer_kind=args.tokenizer, label_scheme=args.labels,
+                    log=lambda message: print(message, flush=True))
     summary["data"] = {"train_styles": train_styles, "held_out_styles": list(args.hold_out),
                        "train_reports": args.train_reports, "eval_reports": args.eval_reports,
                        "held_out_reports_per_style": args.held_out_reports,

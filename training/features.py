@@ -14,7 +14,7 @@ from bisect import bisect_left
 from transformers import PreTrainedTokenizerBase
 
 from model.encoding import encode_text, kept_tokens, window_bounds, with_special_tokens
-from model.labels import OUTSIDE, span_tag
+from model.labels import OUTSIDE, scheme_of, span_tag
 from nianbao.schema import empty_cell_marks
 from nianbao.text import Document, normalise
 
@@ -36,11 +36,12 @@ def example_document(example: dict, source: str = "<generated>") -> tuple[Docume
     return doc, spans
 
 
-def char_tags(length: int, spans: list[dict]) -> list[str]:
-    """One BIO tag per character; value spans are written last so they win over overlapping structure."""
+def char_tags(length: int, spans: list[dict], scheme: str = "keys") -> list[str]:
+    """One BIO tag per character (``model.labels`` ``scheme``); value spans are written last so they win over
+    overlapping structure."""
     tags = [OUTSIDE] * length
     for span in sorted(spans, key=lambda s: s["kind"] == "value"):
-        tag = span_tag(span)
+        tag = span_tag(span, scheme)
         tags[span["start"]] = f"B-{tag}"
         for index in range(span["start"] + 1, span["end"]):
             tags[index] = f"I-{tag}"
@@ -70,7 +71,7 @@ def example_features(example: dict, tokenizer: PreTrainedTokenizerBase, label2id
     """
     doc, spans = example_document(example)
     encoded = encode_text(tokenizer, doc.norm)
-    tags = token_tags(encoded.offsets, char_tags(len(doc.norm), spans))
+    tags = token_tags(encoded.offsets, char_tags(len(doc.norm), spans, scheme_of(label2id)))
     kept = kept_tokens(doc.norm, encoded.offsets)
     ids = [encoded.ids[index] for index in kept]
     label_ids = [label2id[tags[index]] for index in kept]

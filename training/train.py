@@ -18,11 +18,11 @@ from pathlib import Path
 import torch
 from seqeval.metrics import classification_report, f1_score, precision_score, recall_score
 from torch.utils.data import DataLoader
-from transformers import (AutoModelForTokenClassification, AutoTokenizer, BertConfig, BertForTokenClassification,
+from transformers import (AutoConfig, AutoModelForTokenClassification, AutoTokenizer, BertConfig, BertForTokenClassification,
                           DataCollatorForTokenClassification, set_seed)
 
 from model.inference import Labeller
-from model.labels import OUTSIDE, is_field_tag, label_groups, label_list
+from model.labels import OUTSIDE, is_field_tag, label_groups, label_list, scheme_of
 from model.tokenizer import build_bpe_tokenizer, build_char_tokenizer
 from training.features import IGNORED, char_tags, example_document, example_features, token_tags
 from training.vocabulary import add_look_alike_tokens, new_token_ids
@@ -102,7 +102,7 @@ def evaluate(labeller: Labeller, examples: list[dict]) -> dict:
     for example in examples:
         doc, spans = example_document(example)
         predictions = labeller.predict_tokens(doc.norm)
-        gold = token_tags(predictions.offsets, char_tags(len(doc.norm), spans))
+        gold = token_tags(predictions.offsets, char_tags(len(doc.norm), spans, scheme_of(labeller.id2label.values())))
         gold_sequences.append(gold)
         predicted_sequences.append([labeller.id2label[int(i)] for i in predictions.label_ids])
     report = classification_report(gold_sequences, predicted_sequences, output_dict=True, zero_division=0)
@@ -146,12 +146,14 @@ def train(train_examples: list[dict], eval_sets: dict[str, list[dict]], output_d
           base_model: str | None = None, config_overrides: dict | None = None, stride: int = 384,
           epochs: float = 1.0, batch_size: int = 16, learning_rate: float = 1e-3, warmup_ratio: float = 0.05,
           seed: int = 13, max_minutes: float | None = None, tokenizer_kind: str = "char", steps: int | None = None,
-          tune: str = "all", log=print) -> dict:
+          tune: str = "all", label_scheme: str | None = None, log=print) -> dict:
     """Train, evaluate on each of ``eval_sets`` (name -> examples), save model, tokenizer and ``training_summary.json``.
 
     The run lasts ``steps`` steps if given, else ``epochs`` passes over the windows, and at most ``max_minutes``.
     ``tune`` (fine-tuning): ``all`` parameters, or ``new-tokens``: only the embeddings of the tokens added for
     layout characters the vocabulary lacks (``training.vocabulary``), so no other layout is read differently.
+    ``label_scheme`` (``model.labels``): ``keys`` or ``roles``; by default the base model's, or ``keys``.  A base
+    model of the other scheme keeps its encoder and gets a new classification layer.
     """
     set_seed(seed)
     if base_model:
@@ -160,7 +162,10 @@ def train(train_examples: list[dict], eval_sets: dict[str, list[dict]], output_d
         tokenizer = build_bpe_tokenizer([example_document(example)[0].norm for example in train_examples])
     else:
         tokenizer = build_char_tokenizer(example_document(example)[0].norm for example in train_examples)
-    labels = label_list()
+    if label_scheme is None:
+        label_scheme = scheme_of(AutoConfig.from_pretrained(base_model, local_files_only=True).label2id) \
+            if base_model else "keys"
+    labels = label_list(label_scheme)
     model = build_model(tokenizer, labels, base_model, config_overrides)
     added = add_look_alike_tokens(tokenizer, model, [example_document(example)[0].norm for example in train_examples]) \
         if base_model else {}
@@ -225,7 +230,7 @@ def train(train_examples: list[dict], eval_sets: dict[str, list[dict]], output_d
         "batch_size": batch_size, "learning_rate": learning_rate, "seed": seed, "stride": stride,
         "train_minutes": round(train_minutes, 1), "first_losses": losses[:5], "last_losses": losses[-5:],
         "base_model": base_model, "tokenizer": None if base_model else tokenizer_kind, "new_tokens": added,
-        "tune": tune, "eval": metrics,
+        "tune": tune, "label_scheme": label_scheme, "eval": metrics,
     }
     output_dir = Path(output_dir)
     output_dir.mkdir(parents=True, exist_ok=True)
