@@ -18,6 +18,7 @@ COMMANDS = {
     "check": ("nianbao.cross_checks", "check a batch's records across reports and years (and text against table)"),
     "evaluate": ("evaluate.command", "score parser output against hand-labelled gold files"),
     "generate": ("training.corpus", "generate synthetic reports with gold and character spans"),
+    "pretrain": ("training.pretrain", "pre-train the encoder as a masked language model on report text"),
     "train": ("training.command", "train or fine-tune the token-classification model"),
     "export-tasks": ("training.export", "write Label Studio tasks pre-annotated with what parse reads"),
     "annotations": ("training.check", "check annotation exports and say what training would use"),

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from transformers import AutoTokenizer
 
-from conftest import STRIDE
+from conftest import STRIDE, TINY
 from evaluate.scoring import same_value
 from model.decoding import ValueSpan
 from model.labels import VALUE_TAG, label_list, scheme_of
@@ -25,6 +25,7 @@ from rules_fallback.parser import label_cells
 from rules_fallback.tables import row_readings, row_specs, table_balance
 from training.annotations import load_annotations
 from training.command import generate
+from training.pretrain import pretrain
 from training.roundtrip import lost_fields, oracle_fields
 from training.styles import STYLES
 from training.train import train
@@ -116,3 +117,13 @@ def test_a_roles_model_trains_from_a_keys_checkpoint_and_labels_through_the_rows
     keys = {key for printed in rules.printed_rows for row in printed.rows for key in row}
     cells = model_cells(doc, rules, labeller)
     assert all(cell.key in keys for cell in cells)
+
+
+def test_masked_language_pretraining_lowers_its_loss_and_a_roles_model_fine_tunes_from_it(tmp_path):
+    texts = [normalise("<generated>", example["text"]).norm for example in generate(4, ["tab_lines", "glued"], 5)]
+    summary = pretrain(texts * 3, tmp_path / "mlm", None, steps=40, max_minutes=5, batch_size=4, learning_rate=3e-3,
+                       seed=2, config_overrides=TINY, log=lambda _: None)
+    assert summary["steps"] == 40 and np.mean(summary["last_losses"]) < np.mean(summary["first_losses"])
+    tuned = train(generate(4, ["tab_lines"], 6), {}, tmp_path / "roles", base_model=str(tmp_path / "mlm"),
+                  stride=int(STRIDE), steps=5, batch_size=4, learning_rate=3e-3, label_scheme="roles", log=lambda _: None)
+    assert tuned["label_scheme"] == "roles"
