@@ -22,8 +22,8 @@ def report(index: int, style: str = "tsv") -> dict:
 
 @pytest.fixture(scope="session")
 def tiny_model(tmp_path_factory):
-    """A tiny BERT trained for a few steps on two generated reports (never model/checkpoint)."""
+    """A tiny BERT of the ``keys`` labels trained for a few steps on two generated reports (never model/checkpoint)."""
     path = tmp_path_factory.mktemp("tiny") / "checkpoint"
     train([report(0), report(1)], {}, path, config_overrides=TINY, stride=int(STRIDE), epochs=1, batch_size=16,
-          learning_rate=1e-2, log=lambda message: None)
+          learning_rate=1e-2, label_scheme="keys", log=lambda message: None)
     return path

@@ -313,10 +313,10 @@ def test_two_glued_runs_that_read_as_the_same_row_do_not_both_get_it():
 
 @pytest.fixture(scope="module")
 def trained(tmp_path_factory):
-    """A tiny model trained on the hand-made reports until it has learnt them."""
+    """A tiny model of the ``keys`` labels trained on the hand-made reports until it has learnt them."""
     output = tmp_path_factory.mktemp("checkpoint")
     summary = train(EXAMPLES, {"train": EXAMPLES[:1]}, output, config_overrides=TINY, stride=47, epochs=150, batch_size=4,
-                    learning_rate=1e-2, log=lambda message: None)
+                    learning_rate=1e-2, label_scheme="keys", log=lambda message: None)
     return output, summary
 
 

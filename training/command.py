@@ -49,7 +49,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "or character-level (default: %(default)s)")
     parser.add_argument("--labels", choices=("keys", "roles"),
                         help="label design (model/labels.py): a tag per field key, or cell roles the rule layer maps "
-                             "to keys (default: the base model's, else keys)")
+                             "to keys (default: the base model's, else roles)")
     parser.add_argument("--base-model", metavar="PATH",
                         help="fine-tune a local Hugging Face checkpoint (and its tokenizer) instead of training from scratch")
     for name, value in SMALL_CONFIG.items():

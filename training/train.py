@@ -152,8 +152,9 @@ def train(train_examples: list[dict], eval_sets: dict[str, list[dict]], output_d
     The run lasts ``steps`` steps if given, else ``epochs`` passes over the windows, and at most ``max_minutes``.
     ``tune`` (fine-tuning): ``all`` parameters, or ``new-tokens``: only the embeddings of the tokens added for
     layout characters the vocabulary lacks (``training.vocabulary``), so no other layout is read differently.
-    ``label_scheme`` (``model.labels``): ``keys`` or ``roles``; by default the base model's, or ``keys``.  A base
-    model of the other scheme keeps its encoder and gets a new classification layer.
+    ``label_scheme`` (``model.labels``): ``keys`` or ``roles``; by default the base model's, or ``roles`` (the design
+    that reads real reports better: model/README.md).  A base model of the other scheme keeps its encoder and gets
+    a new classification layer.
     """
     set_seed(seed)
     if base_model:
@@ -164,7 +165,7 @@ def train(train_examples: list[dict], eval_sets: dict[str, list[dict]], output_d
         tokenizer = build_char_tokenizer(example_document(example)[0].norm for example in train_examples)
     if label_scheme is None:
         label_scheme = scheme_of(AutoConfig.from_pretrained(base_model, local_files_only=True).label2id) \
-            if base_model else "keys"
+            if base_model else "roles"
     labels = label_list(label_scheme)
     model = build_model(tokenizer, labels, base_model, config_overrides)
     added = add_look_alike_tokens(tokenizer, model, [example_document(example)[0].norm for example in train_examples]) \
