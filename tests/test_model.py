@@ -415,7 +415,7 @@ def test_cells_once_reads_a_document_once(trained):
 
     class Counting:
         def __init__(self, labeller):
-            self.labeller, self.calls = labeller, 0
+            self.labeller, self.calls, self.checkpoint = labeller, 0, labeller.checkpoint
 
         def label(self, doc, facts=TableFacts()):
             self.calls += 1
@@ -426,3 +426,4 @@ def test_cells_once_reads_a_document_once(trained):
     doc, _ = example_document(EXAMPLES[0])
     first, second = cached.label(doc), cached.label(doc)
     assert counting.calls == 1 and first == second and first is not second and first[0] is not second[0]
+    assert cached.checkpoint == output  # its calibration and version are the wrapped labeller's
