@@ -9,7 +9,6 @@ the rule layer in every system.
 from __future__ import annotations
 
 from functools import lru_cache, partial
-from pathlib import Path
 
 from model.decoding import TableFacts
 from nianbao.confidence import apply_calibration, features_by_key, load_calibration
@@ -96,13 +95,6 @@ def model_cells(doc: Document, rules: RuleLabels, labeller) -> list[Cell]:
                                           readings_for=partial(row_readings, rows=row_specs(template, collapsed)),
                                           balance=partial(table_balance, template=template, collapsed=collapsed),
                                           printed_rows=rules.printed_rows))
-
-
-def parse_path(path: str | Path, system: str = "hybrid") -> Report:
-    """Read and parse one file (any format the readers know)."""
-    from nianbao.readers import read_document
-
-    return parse_document(read_document(path), system)
 
 
 def system_version(system: str, labeller=None) -> str:

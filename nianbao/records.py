@@ -68,18 +68,3 @@ class Report:
             "checks": [dict(vars(check), keys=list(check.keys)) for check in self.checks],
             "warnings": list(self.warnings),
         }
-
-    @classmethod
-    def from_json(cls, data: dict) -> "Report":
-        return cls(
-            source=data["source"],
-            template=data["template"],
-            meta=data["meta"],
-            fields={key: Field(**value) for key, value in data["fields"].items()},
-            checks=[Check(**check) for check in data.get("checks", [])],
-            warnings=list(data.get("warnings", [])),
-        )
-
-    def values(self) -> dict:
-        """Field values only, the shape of a gold file's ``fields``."""
-        return {key: f.value for key, f in self.fields.items()}

@@ -49,12 +49,8 @@ def check_styles(styles: list[str]) -> None:
                          + " (setup.sh installs them; or leave these styles out)")
 
 
-def build_dataset(n: int, styles: list[str], seed: int, template: str | None = None) -> datasets.Dataset:
-    """A ``datasets.Dataset`` with columns stem, style, text, gold (JSON text) and spans."""
-    return to_dataset(iter_examples(n, styles, seed, template))
-
-
 def to_dataset(examples) -> datasets.Dataset:
+    """A ``datasets.Dataset`` of ``(stem, example)`` pairs, with columns stem, style, text, gold (JSON text) and spans."""
     rows = {"stem": [], "style": [], "text": [], "gold": [], "spans": []}
     for stem, example in examples:
         rows["stem"].append(stem)
