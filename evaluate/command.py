@@ -176,7 +176,7 @@ def load_json(path: Path) -> dict:
 
 
 def load_gold(path: Path) -> dict:
-    """A gold file, checked to hold exactly the fields of one template variant (SCHEMA.md "Gold format")."""
+    """A gold file, checked to hold exactly the fields of one template variant (the gold format of ARCHITECTURE.md)."""
     gold = load_json(path)
     try:
         template_of_fields(gold["fields"])

@@ -2,7 +2,7 @@
 
 A ``Cell`` is what a labeller (the model or the rule layer) says about a span of the normalised text:
 "this span is the value of field K".  The rule layer turns cells into ``Field`` values; a ``Report`` is
-the output record of DEVELOPERS.md.
+the output record (ARCHITECTURE.md, "Contracts").
 """
 from __future__ import annotations
 

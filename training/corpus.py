@@ -2,7 +2,7 @@
 for training.
 
 ``nianbao generate --n 300 --styles glued,pdf_layout --seed 7 --out training/corpus/dev`` writes, per
-report, ``text/<stem>.txt``, ``gold/<stem>.json`` (the SCHEMA.md gold format and nothing else) and
+report, ``text/<stem>.txt``, ``gold/<stem>.json`` (the gold format of ARCHITECTURE.md and nothing else) and
 ``spans/<stem>.json``, plus ``manifest.jsonl`` (stem, style, template, collapsed).  Example ``i`` of a run
 is drawn from its own ``random.Random`` seeded from (seed, i), so a corpus is reproducible and any one
 report can be regenerated alone.
