@@ -3,8 +3,8 @@
 The mutants are those of ``tests/mutations.py`` (texts mutated as a scraper and a bad copy mutate them,
 four in five; byte-mutated DOCX, PDF and HTML files, one in five), drawn by hypothesis without
 shrinking.  A crash is any exception but a named ``InputError``, or a field whose raw text is not
-``text[start:end]``; each crash's file is kept in the scratch folder to reproduce it.  The issue's goal:
-10,000 reports through the rules and 1,000 through the default system, 0 crashes, none over 2 s.
+``text[start:end]``; each crash's file is kept in the scratch folder to reproduce it.  What it should
+show: 10,000 reports through the rules and 1,000 through the default system, 0 crashes, none over 2 s.
 
 Run: .venv/bin/python benchmarks/bench_fuzz.py [--reports 10000] [--system rules] [--scratch DIR]
 """

@@ -38,7 +38,8 @@ class UsageError(Exception):
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("inputs", nargs="*", metavar="INPUT",
-                        help="report files or folders of reports to parse and score (not with --pred)")
+                        help="report files, folders (searched recursively), glob patterns or @list.txt, as "
+                             "parse takes them, to parse and score (not with --pred)")
     parser.add_argument("--gold", required=True, metavar="GOLD_DIR", help="folder of gold files <stem>.json")
     parser.add_argument("--pred", metavar="DIR", help="score saved outputs DIR/<stem>.json instead of parsing")
     parser.add_argument("--system", default="hybrid", help="rules, model or hybrid (default: hybrid)")
@@ -92,7 +93,7 @@ def collect_results(args: argparse.Namespace) -> Results:
         return Results(str(gold_dir), systems, skipped, grouped_by,
                        spans=span_scores.score_systems({PRED_SYSTEM_NAME: pairs}, gold_dir))
 
-    inputs, skipped = pair_inputs(expand_inputs(args.inputs), gold_dir)
+    inputs, skipped = pair_inputs(input_files(args.inputs), gold_dir)
     from nianbao.pipeline import SYSTEMS
 
     names = [name.strip() for name in args.systems.split(",") if name.strip()] if args.compare else [args.system]
@@ -176,7 +177,7 @@ def load_json(path: Path) -> dict:
 
 
 def load_gold(path: Path) -> dict:
-    """A gold file, checked to hold exactly the fields of one template variant (SCHEMA.md "Gold format")."""
+    """A gold file, checked to hold exactly the fields of one template variant (the gold format of ARCHITECTURE.md)."""
     gold = load_json(path)
     try:
         template_of_fields(gold["fields"])
@@ -185,19 +186,16 @@ def load_gold(path: Path) -> dict:
     return gold
 
 
-def expand_inputs(paths: list[str]) -> list[Path]:
-    """Files as given, and the report files (known suffixes) directly inside each folder, sorted."""
-    from nianbao.readers import KNOWN_SUFFIXES
+def input_files(specs: list[str]) -> list[Path]:
+    """The report files the INPUTs name, as ``nianbao parse`` reads them (``nianbao.inputs``: files, folders
+    searched recursively, globs, ``@list.txt``); an INPUT that names none is an error, since scoring part of
+    what was asked for would give figures of another set."""
+    from nianbao.inputs import expand_inputs
 
-    files = []
-    for path in map(Path, paths):
-        if path.is_dir():
-            files += sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in KNOWN_SUFFIXES)
-        elif path.exists():
-            files.append(path)
-        else:
-            raise UsageError(f"input {path} does not exist")
-    return files
+    inputs = expand_inputs(specs)
+    if inputs.errors:
+        raise UsageError("; ".join(f"input {spec}: {reason}" for spec, reason in inputs.errors))
+    return inputs.files
 
 
 def pair_inputs(files: list[Path], gold_dir: Path) -> tuple[list[tuple[Path, dict]], list[str]]:

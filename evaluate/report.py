@@ -39,7 +39,7 @@ class Results:
 
 
 def figure_rows(evaluation: Evaluation, grouped_by: str | None) -> list[tuple[str, str, Tally]]:
-    """(heading, label, tally) for every figure: the four of SCHEMA.md, then per section and per group."""
+    """(heading, label, tally) for every figure: the four headline ones, then per section and per group."""
     summary = evaluation.summary
     rows = [("figures", "field accuracy", summary.fields),
             ("figures", "non-zero field accuracy", summary.nonzero),

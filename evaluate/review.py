@@ -59,7 +59,7 @@ _ENVIRONMENT = jinja2.Environment(loader=jinja2.FileSystemLoader(Path(__file__).
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("input", metavar="INPUT", help="one report file (.txt, .html, .docx or .pdf)")
-    parser.add_argument("--gold", metavar="FILE", help="the report's gold file (SCHEMA.md gold format)")
+    parser.add_argument("--gold", metavar="FILE", help="the report's gold file (the gold format of ARCHITECTURE.md)")
     parser.add_argument("--system", choices=SYSTEMS, default=DEFAULT_SYSTEM,
                         help=f"the parser to review (default: {DEFAULT_SYSTEM}; {FALLBACK_SYSTEM} when no "
                              "model checkpoint is installed)")

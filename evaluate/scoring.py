@@ -1,6 +1,7 @@
-"""Score parsed reports against gold files: the accuracy figures of SCHEMA.md, their breakdowns, and mismatches.
+"""Score parsed reports against gold files: the accuracy figures (README, "evaluate"), their breakdowns, and
+mismatches.
 
-Everything here is a pure function of gold dicts (SCHEMA.md gold format) and predictions (a ``Report`` or
+Everything here is a pure function of gold dicts (the gold format of ARCHITECTURE.md) and predictions (a ``Report`` or
 its ``to_json()`` dict), so the same scoring serves the ``nianbao evaluate`` command, the tests and any
 notebook.  A figure is a ``Tally`` (right out of total) rather than a bare rate, because "196/198" tells a
 reader how much evidence a percentage rests on.
@@ -15,7 +16,7 @@ from typing import NamedTuple
 from nianbao.records import Report
 from nianbao.schema import field_spec
 
-META_KEYS = ("year", "template", "agency")  # the metadata figures SCHEMA.md reports, each on its own
+META_KEYS = ("year", "template", "agency")  # the metadata figures evaluate reports, each on its own
 REPORTED_META_KEYS = META_KEYS + ("title",)  # title is scored and shown, but is not one of the three
 SECTIONS = ("active", "requests", "review")
 CONTEXT_CHARS = 40  # characters of source text shown on each side of a mismatched value
@@ -93,7 +94,7 @@ class ReportScore:
 
 @dataclass
 class Summary:
-    """The SCHEMA.md figures over a set of reports, with the per-section breakdown."""
+    """The accuracy figures over a set of reports, with the per-section breakdown."""
 
     reports: int
     fields: Tally
@@ -205,7 +206,7 @@ def score_report(pair: Pair) -> ReportScore:
 
 
 def summarise(scores: list[ReportScore]) -> Summary:
-    """Add up report scores into the SCHEMA.md figures."""
+    """Add up report scores into the accuracy figures."""
     summary = Summary(len(scores), Tally(), Tally(), Tally(), {key: Tally() for key in REPORTED_META_KEYS},
                       {section: Tally() for section in SECTIONS})
     for score in scores:

@@ -8,7 +8,6 @@ cell offsets index ``doc.norm``.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
@@ -24,6 +23,7 @@ from model.decoding import TableFacts, assign_keys, cell_spans, recut_glued_runs
 from model.labels import OUTSIDE, is_field_tag, scheme_of
 from model.placement import place_cells
 from nianbao.paths import MODEL_DIR
+from nianbao.provenance import fingerprint
 from nianbao.records import Cell
 from nianbao.text import Document
 
@@ -82,7 +82,10 @@ class Labeller:
     """Labels the value cells of a report with a token-classification checkpoint."""
 
     def __init__(self, model, tokenizer, max_length: int | None = None, stride: int | None = None,
-                 batch_size: int = 8, skip_prose: bool = True):
+                 batch_size: int = 8, skip_prose: bool = True, checkpoint: Path | None = None):
+        """``checkpoint``: the folder the model was loaded from, whose files are its version and whose
+        ``calibration.json`` turns its evidence into confidences (None: a model in memory, uncalibrated)."""
+        self.checkpoint = checkpoint
         self.model = model.eval()
         self.tokenizer = tokenizer
         self.id2label = {int(i): label for i, label in model.config.id2label.items()}
@@ -106,7 +109,14 @@ class Labeller:
         check_checkpoint(path)
         model = AutoModelForTokenClassification.from_pretrained(path, local_files_only=True, use_safetensors=True)
         tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
-        return cls(model, tokenizer, **options)
+        return cls(model, tokenizer, checkpoint=path, **options)
+
+    @property
+    def version(self) -> str:
+        """The fingerprint of every file of its checkpoint (``checkpoint_version``)."""
+        if self.checkpoint is None:
+            raise ValueError("a model not loaded from a checkpoint has no version")
+        return checkpoint_version(self.checkpoint)
 
     def predict_tokens(self, text: str) -> TokenPredictions:
         """Predict a label for every token of ``text``, window by window, keeping the most central window's."""
@@ -210,6 +220,7 @@ class CellsOnce:
 
     def __init__(self, labeller):
         self.labeller, self.cells = labeller, {}
+        self.checkpoint = labeller.checkpoint
 
     def label(self, doc: Document, facts: TableFacts = TableFacts()) -> list[Cell]:
         if doc.source not in self.cells:
@@ -231,8 +242,9 @@ def check_checkpoint(path: str | Path | None = None) -> None:
 
 @lru_cache(maxsize=None)
 def checkpoint_version(path: str | Path | None = None) -> str:
-    """A short fingerprint of a checkpoint's weights, so cached parses are redone when the model changes."""
-    weights = Path(path or MODEL_DIR) / "model.safetensors"
-    if not weights.is_file():
+    """A short fingerprint of every file of a checkpoint folder (weights, config, tokenizer, calibration), so
+    cached parses are redone when any of what decides the model's output and confidences changes."""
+    path = Path(path or MODEL_DIR)
+    if not (path / "model.safetensors").is_file():
         return "no-model"
-    return hashlib.sha256(weights.read_bytes()).hexdigest()[:12]
+    return fingerprint(sorted(file for file in path.rglob("*") if file.is_file()), root=path)

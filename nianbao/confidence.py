@@ -59,12 +59,14 @@ def features_by_key(fields: dict[str, Field], rule_fields: dict[str, Field] | No
 
 
 @lru_cache(maxsize=None)
-def load_calibration(path: str | None = None) -> dict | None:
-    """The fitted calibration of the shipped checkpoint, or None where none was fitted.
+def load_calibration(checkpoint: str | Path | None = None) -> dict | None:
+    """The calibration fitted for the checkpoint in folder ``checkpoint`` (default: the installed one), or
+    None where none was fitted.
 
-    ValueError for a damaged file: a batch checks it once before its first file (``pipeline.check_system``).
+    ValueError for a damaged file, and for one fitted on other features than ``FEATURES``: its coefficients
+    would weigh the wrong evidence.  A batch checks it once before its first file (``pipeline.check_system``).
     """
-    file = Path(path or MODEL_DIR) / CALIBRATION_FILE
+    file = Path(checkpoint or MODEL_DIR) / CALIBRATION_FILE
     if not file.is_file():
         return None
     try:
@@ -73,9 +75,14 @@ def load_calibration(path: str | None = None) -> dict | None:
             if len(fitted["coef"]) != len(FEATURES) or not all(isinstance(x, (int, float))
                                                                for x in [fitted["intercept"], *fitted["coef"]]):
                 raise ValueError(f"{len(FEATURES)} coefficients and an intercept expected per system")
+        features = calibration["features"]
     except (UnicodeDecodeError, ValueError, KeyError, TypeError, AttributeError) as error:
         raise ValueError(f"damaged calibration file {file}: {error} (refit it with training/calibrate.py, "
                          "or remove it for raw confidences)") from error
+    if features != list(FEATURES):
+        raise ValueError(f"calibration file {file} was fitted on the features {', '.join(map(str, features))}, "
+                         f"and the code computes {', '.join(FEATURES)} (refit it with training/calibrate.py, "
+                         "or remove it for raw confidences)")
     return calibration
 
 
@@ -86,9 +93,9 @@ def calibrated(system: str, features: list[float], calibration: dict) -> float:
     return 1.0 / (1.0 + math.exp(-score))
 
 
-def apply_calibration(system: str, fields: dict[str, Field], features: dict[str, list[float]]) -> bool:
-    """Replace raw confidences by calibrated ones in place; False when no calibration is available."""
-    calibration = load_calibration()
+def apply_calibration(system: str, fields: dict[str, Field], features: dict[str, list[float]],
+                      calibration: dict | None) -> bool:
+    """Replace raw confidences by calibrated ones in place; False when ``calibration`` has none for ``system``."""
     if calibration is None or system not in calibration["systems"]:
         return False
     for key, field in fields.items():

@@ -15,7 +15,7 @@ Policy (documented in the README):
 3. Where the arithmetic cannot decide, a reading that found a printed cell beats one that found nothing,
    which beats a model cell on text the rules read as another field (the model gives every cell some
    key, so a cell whose own key is taken lands on a free one, typically a field of a table the report
-   does not print); then the more confident reading wins.
+   does not print); then the more confident reading wins, and between equally sure readings, the rules'.
 
 Both candidates are readings of the printed text: nothing is computed into a cell, so a report whose
 printed numbers are wrong keeps them and its checks fail.

@@ -9,7 +9,6 @@ the rule layer in every system.
 from __future__ import annotations
 
 from functools import lru_cache, partial
-from pathlib import Path
 
 from model.decoding import TableFacts
 from nianbao.confidence import apply_calibration, features_by_key, load_calibration
@@ -39,11 +38,19 @@ def parse_document(doc: Document, system: str = "hybrid", labeller=None) -> Repo
     """Parse one read document with the chosen system; confidences are calibrated where a calibration exists.
 
     ``labeller`` replaces the shipped model (``default_labeller``), so a new checkpoint can be scored
-    beside it before it is installed (``training.gate``).
+    beside it before it is installed (``training.gate``); its confidences are then its own checkpoint's.
     """
     report, features = parse_with_evidence(doc, system, labeller)
-    apply_calibration(system, report.fields, features)
+    apply_calibration(system, report.fields, features, calibration_of(labeller if system != "rules" else None))
     return report
+
+
+def calibration_of(labeller) -> dict | None:
+    """The calibration fitted for the labeller in use: the one in its checkpoint (none for a model not loaded
+    from one), and the installed checkpoint's when none is given (the shipped model, or the rule layer alone)."""
+    if labeller is None:
+        return load_calibration()
+    return load_calibration(labeller.checkpoint) if labeller.checkpoint is not None else None
 
 
 def parse_with_evidence(doc: Document, system: str, labeller=None) -> tuple[Report, dict[str, list[float]]]:
@@ -90,16 +97,10 @@ def model_cells(doc: Document, rules: RuleLabels, labeller) -> list[Cell]:
                                           printed_rows=rules.printed_rows))
 
 
-def parse_path(path: str | Path, system: str = "hybrid") -> Report:
-    """Read and parse one file (any format the readers know)."""
-    from nianbao.readers import read_document
-
-    return parse_document(read_document(path), system)
-
-
-def system_version(system: str) -> str:
+def system_version(system: str, labeller=None) -> str:
     """A string that changes whenever the output of ``system`` may change: the parser's code and data
-    (``provenance.parser_version``), and the model checkpoint's weights.
+    (``provenance.parser_version``), and every file of the checkpoint in use (``labeller``'s, by default the
+    installed one): weights, config, tokenizer and calibration.
 
     Raises FileNotFoundError for a model-based system when no checkpoint is installed.
     """
@@ -107,7 +108,7 @@ def system_version(system: str) -> str:
         return f"rules-{parser_version()}"
     from model.inference import checkpoint_version
 
-    version = checkpoint_version()
+    version = labeller.version if labeller is not None else checkpoint_version()
     if version == "no-model":
         raise FileNotFoundError("no model checkpoint installed in model/checkpoint (run `nianbao train`)")
     return f"{system}-{parser_version()}-{version}"

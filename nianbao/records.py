@@ -2,7 +2,7 @@
 
 A ``Cell`` is what a labeller (the model or the rule layer) says about a span of the normalised text:
 "this span is the value of field K".  The rule layer turns cells into ``Field`` values; a ``Report`` is
-the output record of DEVELOPERS.md.
+the output record (ARCHITECTURE.md, "Contracts").
 """
 from __future__ import annotations
 
@@ -68,18 +68,3 @@ class Report:
             "checks": [dict(vars(check), keys=list(check.keys)) for check in self.checks],
             "warnings": list(self.warnings),
         }
-
-    @classmethod
-    def from_json(cls, data: dict) -> "Report":
-        return cls(
-            source=data["source"],
-            template=data["template"],
-            meta=data["meta"],
-            fields={key: Field(**value) for key, value in data["fields"].items()},
-            checks=[Check(**check) for check in data.get("checks", [])],
-            warnings=list(data.get("warnings", [])),
-        )
-
-    def values(self) -> dict:
-        """Field values only, the shape of a gold file's ``fields``."""
-        return {key: f.value for key, f in self.fields.items()}

@@ -23,6 +23,7 @@ token split at the cell boundaries with spaCy's retokenizer before the spans are
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 from functools import lru_cache, partial
 
@@ -31,6 +32,7 @@ from spacy.scorer import Scorer
 from spacy.tokens import Doc, Span
 from spacy.util import ensure_path
 
+from nianbao.confidence import CALIBRATION_FILE
 from nianbao.pipeline import SYSTEMS, default_labeller, found_report, parse_document
 from nianbao.text import normalise
 
@@ -105,13 +107,17 @@ class NianbaoComponent:
         return Scorer.score_spans(examples, f"spans_{SPANS_KEY}", getter=field_spans, allow_overlap=True)
 
     def to_disk(self, path, *, exclude=tuple()) -> None:
-        """Save the model the component reads with as safetensors, so the saved pipeline carries it."""
+        """Save the model the component reads with as safetensors, with its calibration, so the saved
+        pipeline carries both and gives the same confidences."""
         path = ensure_path(path)
         path.mkdir(parents=True, exist_ok=True)
         labeller = self.labeller()
         if labeller is not None:
             labeller.model.save_pretrained(path / CHECKPOINT_FOLDER, safe_serialization=True)
             labeller.tokenizer.save_pretrained(path / CHECKPOINT_FOLDER)
+            calibration = labeller.checkpoint / CALIBRATION_FILE if labeller.checkpoint is not None else None
+            if calibration is not None and calibration.is_file():
+                shutil.copy2(calibration, path / CHECKPOINT_FOLDER / CALIBRATION_FILE)
 
     def from_disk(self, path, *, exclude=tuple()) -> "NianbaoComponent":
         """Read with the model ``to_disk`` saved (a rules-only component saved none)."""

@@ -1,4 +1,4 @@
-"""Printed cell text -> number, as SCHEMA.md "Values" defines it.
+"""Printed cell text -> number, with the units and empty-cell marks of ``data/schema.json``.
 
 Cells carry decoration the tables were never meant to hold ("25个", "56742.1644万元", "5,008.284",
 "+1036"), and empty cells are printed as a dash, a slash or 无.  This module is the one place that turns

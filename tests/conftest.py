@@ -1,5 +1,7 @@
-"""Fixtures shared by the retraining tests: a tiny model standing in for the installed checkpoint."""
+"""Fixtures shared by the tests: a tiny model standing in for the installed checkpoint, a copy of the installed one."""
 from __future__ import annotations
+
+import shutil
 
 import pytest
 
@@ -26,4 +28,14 @@ def tiny_model(tmp_path_factory):
     path = tmp_path_factory.mktemp("tiny") / "checkpoint"
     train([report(0), report(1)], {}, path, config_overrides=TINY, stride=int(STRIDE), epochs=1, batch_size=16,
           learning_rate=1e-2, label_scheme="keys", log=lambda message: None)
+    return path
+
+
+@pytest.fixture
+def installed_copy(tmp_path):
+    """A copy of the installed checkpoint folder, to change without touching model/checkpoint."""
+    from nianbao.paths import MODEL_DIR
+
+    path = tmp_path / "checkpoint"
+    shutil.copytree(MODEL_DIR, path)
     return path

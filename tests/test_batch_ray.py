@@ -18,6 +18,8 @@ import pytest
 from nianbao.cli import main
 from nianbao.paths import REAL_DEV_DIR, ROOT, SEEDS_DIR
 
+pytestmark = pytest.mark.slow  # a local Ray cluster
+
 ray = pytest.importorskip("ray", reason="the Ray engine is the optional extra nianbao[ray]")
 
 BROKEN = {

@@ -89,3 +89,21 @@ def test_a_5_mb_text_is_parsed_within_bounds(tmp_path):
     assert parse(tmp_path / "big.txt", "--out", tmp_path / "out") == 0
     record = json.loads((tmp_path / "out" / "big.json").read_text(encoding="utf-8"))
     assert record["template"] == "2019"
+
+
+@pytest.mark.slow
+def test_two_workers_with_the_default_system_give_the_records_of_parsing_in_process(tmp_path):
+    """Each worker loads the shipped model itself; what they write is what ``parse_document`` gives here."""
+    from nianbao.pipeline import parse_document
+    from nianbao.readers import read_document
+
+    seeds = sorted(SEEDS_DIR.glob("*.txt"))[:3]
+    for seed in seeds:
+        (tmp_path / "in").mkdir(exist_ok=True)
+        (tmp_path / "in" / seed.name).write_bytes(seed.read_bytes())
+    assert main(["parse", str(tmp_path / "in"), "--out", str(tmp_path / "out"), "--workers", "2",
+                 "--no-progress"]) == 0
+    for seed in seeds:
+        record = json.loads((tmp_path / "out" / f"{seed.stem}.json").read_text(encoding="utf-8"))
+        expected = parse_document(read_document(seed)).to_json()
+        assert record["fields"] == expected["fields"] and any(field["by"] == "both" for field in record["fields"].values())

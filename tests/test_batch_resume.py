@@ -16,8 +16,12 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from nianbao.cli import main
 from nianbao.paths import ROOT, SEEDS_DIR
+
+pytestmark = pytest.mark.slow  # a killed real batch process and its resume
 
 COPIES = 40
 WORKERS = 2

@@ -1,4 +1,4 @@
-"""Scoring: the SCHEMA.md figures on small hand-made gold/prediction pairs, checked to the exact count."""
+"""Scoring: the accuracy figures on small hand-made gold/prediction pairs, checked to the exact count."""
 from evaluate.scoring import Context, Pair, Tally, same_value, score_report, score_reports
 from nianbao.records import Field, Report
 

@@ -5,14 +5,13 @@ from nianbao.hybrid import reconcile
 from nianbao.records import Field
 from nianbao.schema import get_template
 
-KEYS = get_template("2019").field_keys()
 APPLICANTS = ("natural", "commercial", "research", "social", "legal", "other_org")
 
 
-def reading(by: str, values: dict, confidence: float) -> dict:
-    """A full reading of a 2019 report: every field 0 (found in the text) unless ``values`` says otherwise."""
+def reading(by: str, values: dict, confidence: float, template: str = "2019", collapsed: bool = False) -> dict:
+    """A full reading of a report: every field 0 (found in the text) unless ``values`` says otherwise."""
     fields = {}
-    for offset, key in enumerate(KEYS):
+    for offset, key in enumerate(get_template(template).field_keys(collapsed)):
         value = values.get(key, 0)
         fields[key] = Field(value, str(value), offset, offset + 1, confidence, by)
     return fields
@@ -105,3 +104,37 @@ def test_a_column_switch_never_reads_one_printed_cell_as_two_fields():
     model["requests.total.social"] = replace(model["requests.total.social"], value=1)
     fields, warnings = reconcile("2019", False, rules, model)
     assert fields["requests.new.social"].value == 6 and warnings == []
+
+
+def test_a_column_switch_never_breaks_a_row_that_adds_up_in_a_collapsed_2021_table():
+    # A 2021 report printing （六）其他处理 as one row: the rules read it 2 0 0 0 0 0 = 2, the model 5 … = 2.
+    # Only 5 makes the natural-persons column's results add up to its 总计 of 5, but it would break the row.
+    values = requests_row("new", [5, 0, 0, 0, 0, 0, 5]) | requests_row("total", [5, 0, 0, 0, 0, 0, 5])
+    rules = reading("rules", values | requests_row("other", [2, 0, 0, 0, 0, 0, 2]), 0.9, "2021", True)
+    model = reading("model", values | requests_row("other", [5, 0, 0, 0, 0, 0, 2]), 0.99, "2021", True)
+    fields, warnings = reconcile("2021", True, rules, model)
+    assert fields["requests.other.natural"].value == 2 and fields["requests.other.natural"].by == "rules"
+    assert warnings == []
+
+
+def test_a_model_cell_on_text_the_rules_gave_another_field_is_worth_less_than_no_cell():
+    # The rules find no 收费金额 cell; the model, surer, puts its key on the cell the rules read as 行政强制.
+    rules = reading("rules", {"active.coercion.decisions": 7}, 0.5, "2021")
+    rules["active.fees.amount_wan"] = Field(None, None, None, None, 0.5, "rules")
+    model = reading("model", {"active.coercion.decisions": 7, "active.fees.amount_wan": 7}, 0.9, "2021")
+    taken = rules["active.coercion.decisions"]
+    model["active.fees.amount_wan"] = replace(model["active.fees.amount_wan"], start=taken.start, end=taken.end)
+    fields, _ = reconcile("2021", False, rules, model)
+    assert fields["active.fees.amount_wan"].value is None and fields["active.fees.amount_wan"].by == "rules"
+
+
+def test_a_row_both_readings_make_add_up_equally_sure_goes_to_the_rules():
+    # 3 0 … = 3 or 0 3 … = 3: both add up, both found every cell, equally sure; nothing else tells them apart
+    # (the 总计 row is not printed), and the rule layer, which reads the row as printed, is kept.
+    rules = reading("rules", requests_row("new", [3, 0, 0, 0, 0, 0, 3]), 0.9)
+    model = reading("model", requests_row("new", [0, 3, 0, 0, 0, 0, 3]), 0.9)
+    for key in requests_row("total", [None] * 7):
+        rules[key] = model[key] = Field(None, None, None, None, 0.9, "rules")
+    fields, warnings = reconcile("2019", False, rules, model)
+    assert [fields[f"requests.new.{c}"].value for c in APPLICANTS] == [3, 0, 0, 0, 0, 0]
+    assert fields["requests.new.natural"].by == "rules" and warnings == []

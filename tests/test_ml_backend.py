@@ -13,6 +13,8 @@ from training.ml_backend import STORE_FILE, Backend, create_app
 
 from conftest import TINY_RETRAIN, report
 
+pytestmark = pytest.mark.slow  # the backend serves and retrains a tiny model
+
 NEWS = "本网讯 2020年12月1日，我局召开会议，200余人参加。\n"
 
 

@@ -320,12 +320,14 @@ def trained(tmp_path_factory):
     return output, summary
 
 
+@pytest.mark.slow
 def test_training_lowers_the_loss(trained):
     _, summary = trained
     assert sum(summary["last_losses"]) / 5 < 0.5 * sum(summary["first_losses"]) / 5
     assert set(summary["eval"]["train"]["all"]) >= {"precision", "recall", "f1"}
 
 
+@pytest.mark.slow
 def test_saved_checkpoint_loads_and_predicts_the_same(trained):
     output, _ = trained
     assert (output / "model.safetensors").is_file()
@@ -336,6 +338,7 @@ def test_saved_checkpoint_loads_and_predicts_the_same(trained):
     assert np.array_equal(labeller.predict_tokens(doc.norm).label_ids, same.predict_tokens(doc.norm).label_ids)
 
 
+@pytest.mark.slow
 def test_trained_model_labels_value_cells_with_norm_offsets(trained):
     output, _ = trained
     doc, spans = example_document(EXAMPLES[0])
@@ -345,6 +348,7 @@ def test_trained_model_labels_value_cells_with_norm_offsets(trained):
     assert all(c.by == "model" and 0 < c.confidence <= 1 and doc.norm[c.start:c.end] == c.raw for c in cells)
 
 
+@pytest.mark.slow
 def test_a_cell_lies_in_its_tables_region_or_gets_no_key(trained):
     # Told where each table lies (the rule layer's sections), a key is never given to a span elsewhere:
     # with every key's region before the first cell, nothing is keyed; with the whole text, all is as before.
@@ -410,12 +414,13 @@ def test_training_windows_leave_out_prose_like_inference():
     assert sum(1 for label in window["labels"] if labels[label].startswith("B-active.")) == 6
 
 
+@pytest.mark.slow
 def test_cells_once_reads_a_document_once(trained):
     output, _ = trained
 
     class Counting:
         def __init__(self, labeller):
-            self.labeller, self.calls = labeller, 0
+            self.labeller, self.calls, self.checkpoint = labeller, 0, labeller.checkpoint
 
         def label(self, doc, facts=TableFacts()):
             self.calls += 1
@@ -426,3 +431,4 @@ def test_cells_once_reads_a_document_once(trained):
     doc, _ = example_document(EXAMPLES[0])
     first, second = cached.label(doc), cached.label(doc)
     assert counting.calls == 1 and first == second and first is not second and first[0] is not second[0]
+    assert cached.checkpoint == output  # its calibration and version are the wrapped labeller's

@@ -33,3 +33,19 @@ def test_a_resumed_batch_parses_again_what_another_parser_version_wrote(tmp_path
     monkeypatch.setattr(pipeline, "parser_version", lambda: "a-changed-parser")
     assert main(argv) == 0
     assert "1 parsed, 0 skipped" in capsys.readouterr().out
+
+
+def test_the_version_covers_every_file_of_the_checkpoint_in_use(installed_copy):
+    from model.inference import Labeller, checkpoint_version
+
+    installed = pipeline.system_version("hybrid")
+    assert installed == f"hybrid-{parser_version()}-{checkpoint_version.__wrapped__(installed_copy)}"
+    seen = {checkpoint_version.__wrapped__(installed_copy)}
+    for name in ("tokenizer_config.json", "calibration.json", "training_summary.json"):
+        with open(installed_copy / name, "a", encoding="utf-8") as file:
+            file.write("\n")
+        seen.add(checkpoint_version.__wrapped__(installed_copy))
+    assert len(seen) == 4  # each changed file changed the version
+    labeller = Labeller.load(installed_copy)
+    assert labeller.version == checkpoint_version.__wrapped__(installed_copy)
+    assert pipeline.system_version("hybrid", labeller) == f"hybrid-{parser_version()}-{labeller.version}" != installed

@@ -1,6 +1,7 @@
 """New tokens for layout characters the vocabulary lacks: embedded as their ASCII look-alikes, trained alone."""
 from __future__ import annotations
 
+import pytest
 import torch
 from safetensors.torch import load_file
 from transformers import AutoModelForTokenClassification, AutoTokenizer
@@ -19,6 +20,7 @@ def test_box_drawing_characters_stand_for_ascii():
     assert look_alike("行") is None and look_alike("|") is None
 
 
+@pytest.mark.slow
 def test_new_tokens_start_as_their_look_alikes_and_keep_offsets(tiny_model):
     tokenizer = AutoTokenizer.from_pretrained(tiny_model)
     model = AutoModelForTokenClassification.from_pretrained(tiny_model)
@@ -35,6 +37,7 @@ def test_new_tokens_start_as_their_look_alikes_and_keep_offsets(tiny_model):
     assert tokenizer.convert_ids_to_tokens(encoded["input_ids"][:4]) == ["┌", "────", "┬", "──"]
 
 
+@pytest.mark.slow
 def test_tuning_new_tokens_changes_nothing_else(tiny_model, tmp_path):
     boxed = report(7, "ascii_box")
     summary = train([boxed], {}, tmp_path / "new", base_model=str(tiny_model), stride=int(STRIDE), steps=3,

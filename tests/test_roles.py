@@ -99,6 +99,7 @@ def test_cells_outside_every_printed_row_get_no_key():
     assert placed == []
 
 
+@pytest.mark.slow
 def test_a_roles_model_trains_from_a_keys_checkpoint_and_labels_through_the_rows(tmp_path, tiny_model):
     """A keys checkpoint fine-tuned with ``label_scheme="roles"`` gets a new head of 11 labels; its loss falls,
     and its Labeller gives every cell a key of a row the rule layer found."""

@@ -1,4 +1,4 @@
-"""Printed cell text -> value (SCHEMA.md "Values")."""
+"""Printed cell text -> value (``rules_fallback.values``)."""
 import pytest
 
 from rules_fallback.values import normalise_value

@@ -134,6 +134,7 @@ def test_to_disk_and_spacy_load_give_the_same_pipeline_and_no_pickle(hybrid, tmp
     hybrid.to_disk(tmp_path / "pipeline")
     saved = sorted(path.name for path in (tmp_path / "pipeline" / "nianbao" / "checkpoint").iterdir())
     assert "model.safetensors" in saved and not [name for name in saved if name.endswith((".bin", ".pkl", ".pt"))]
+    assert "calibration.json" in saved  # its confidences go with it
     loaded = spacy.load(tmp_path / "pipeline")
     assert loaded.get_pipe_config("nianbao") == {"factory": "nianbao", "system": "hybrid", "checkpoint": None}
     component = loaded.get_pipe("nianbao")

@@ -3,7 +3,7 @@
 Two kinds of annotation file are read, told apart by shape:
 
 - a Label Studio JSON export (a list of tasks, ``training.label_studio``): the spans are the annotator's;
-- a gold file (SCHEMA.md gold format, a dict with ``fields``): values only.  Its report text is found by
+- a gold file (the gold format of ARCHITECTURE.md, a dict with ``fields``): values only.  Its report text is found by
   ``--annotations-text DIR`` (``DIR/<stem>.*``), else the gold's ``source``, else a same-stem report file
   beside it.  Each value's printed cell is then found by ``align_gold``.
 

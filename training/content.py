@@ -66,7 +66,7 @@ class ReportContent:
         return get_template(self.template).fields(self.collapsed)
 
     def gold(self) -> dict:
-        """The SCHEMA.md gold record."""
+        """The gold record (the gold format of ARCHITECTURE.md)."""
         return {"template": self.template,
                 "meta": {"year": self.year, "agency": self.agency, "title": self.title},
                 "fields": dict(self.values)}

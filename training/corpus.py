@@ -2,7 +2,7 @@
 for training.
 
 ``nianbao generate --n 300 --styles glued,pdf_layout --seed 7 --out training/corpus/dev`` writes, per
-report, ``text/<stem>.txt``, ``gold/<stem>.json`` (the SCHEMA.md gold format and nothing else) and
+report, ``text/<stem>.txt``, ``gold/<stem>.json`` (the gold format of ARCHITECTURE.md and nothing else) and
 ``spans/<stem>.json``, plus ``manifest.jsonl`` (stem, style, template, collapsed).  Example ``i`` of a run
 is drawn from its own ``random.Random`` seeded from (seed, i), so a corpus is reproducible and any one
 report can be regenerated alone.
@@ -49,12 +49,8 @@ def check_styles(styles: list[str]) -> None:
                          + " (setup.sh installs them; or leave these styles out)")
 
 
-def build_dataset(n: int, styles: list[str], seed: int, template: str | None = None) -> datasets.Dataset:
-    """A ``datasets.Dataset`` with columns stem, style, text, gold (JSON text) and spans."""
-    return to_dataset(iter_examples(n, styles, seed, template))
-
-
 def to_dataset(examples) -> datasets.Dataset:
+    """A ``datasets.Dataset`` of ``(stem, example)`` pairs, with columns stem, style, text, gold (JSON text) and spans."""
     rows = {"stem": [], "style": [], "text": [], "gold": [], "spans": []}
     for stem, example in examples:
         rows["stem"].append(stem)

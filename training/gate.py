@@ -10,7 +10,7 @@ Both checkpoints parse the same reports with the model-only and the hybrid syste
 
 A tie passes: a retraining aimed at one layout should leave the others where they were, not improve them.
 ``--force`` installs a refused checkpoint anyway.  The replaced checkpoint is moved to
-``model/previous/<version>/`` (git-ignored; ``version`` is its weights' fingerprint,
+``model/previous/<version>/`` (git-ignored; ``version`` is its files' fingerprint,
 ``model.inference.checkpoint_version``), from where it is reinstated by moving it back.
 """
 from __future__ import annotations
