@@ -77,11 +77,11 @@ def load_calibration(checkpoint: str | Path | None = None) -> dict | None:
                 raise ValueError(f"{len(FEATURES)} coefficients and an intercept expected per system")
         features = calibration["features"]
     except (UnicodeDecodeError, ValueError, KeyError, TypeError, AttributeError) as error:
-        raise ValueError(f"damaged calibration file {file}: {error} (refit it with training/calibrate.py, "
+        raise ValueError(f"damaged calibration file {file}: {error} (refit it with nianbao calibrate, "
                          "or remove it for raw confidences)") from error
     if features != list(FEATURES):
         raise ValueError(f"calibration file {file} was fitted on the features {', '.join(map(str, features))}, "
-                         f"and the code computes {', '.join(FEATURES)} (refit it with training/calibrate.py, "
+                         f"and the code computes {', '.join(FEATURES)} (refit it with nianbao calibrate, "
                          "or remove it for raw confidences)")
     return calibration
 

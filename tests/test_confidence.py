@@ -84,3 +84,12 @@ def test_field_features_describe_the_evidence_in_feature_order():
                           "is_null": 0.0, "text_open": 0.0}
     assert named["b"] == {**dict.fromkeys(FEATURES, 0.0), "agree": 1.0, "checks_ok": 1.0, "checks_open": 1.0,
                           "is_null": 1.0, "text_open": 1.0}
+
+
+def test_calibrate_refuses_reports_that_give_no_wrong_field_and_writes_nothing(installed_copy, capsys):
+    from nianbao.cli import main
+
+    (installed_copy / confidence.CALIBRATION_FILE).unlink()
+    assert main(["calibrate", "--model", str(installed_copy), "--n", "1"]) == 2
+    assert "a calibration needs right and wrong fields to fit; use more reports (--n)" in capsys.readouterr().err
+    assert not (installed_copy / confidence.CALIBRATION_FILE).exists()

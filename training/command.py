@@ -24,7 +24,7 @@ SCRATCH_MINUTES = 30.0
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", default=time.strftime("runs/train-%Y%m%d-%H%M%S"),
-                        help="checkpoint folder to write, never the installed model: `python -m training.gate "
+                        help="checkpoint folder to write, never the installed model: `nianbao gate "
                              "CHECKPOINT --install` puts it there after the regression gate (default: runs/train-<time>)")
     parser.add_argument("--train-reports", type=int, default=3000, help="generated training reports (default: %(default)s)")
     parser.add_argument("--eval-reports", type=int, default=200,
@@ -93,7 +93,7 @@ def run(args: argparse.Namespace) -> int:
         return retrain.run(args, train_styles)
     if Path(args.out).resolve() == args.installed.resolve():
         print(f"nianbao train: --out must not be the installed checkpoint ({args.installed}); train elsewhere, then "
-              f"`python -m training.gate CHECKPOINT --install` replaces it after the regression gate", file=sys.stderr)
+              f"`nianbao gate CHECKPOINT --install` replaces it after the regression gate", file=sys.stderr)
         return 2
     args.learning_rate = args.learning_rate or SCRATCH_LEARNING_RATE
     args.max_minutes = args.max_minutes or SCRATCH_MINUTES
@@ -121,5 +121,5 @@ def run(args: argparse.Namespace) -> int:
         handle.write("\n")
     for name, metrics in summary["eval"].items():
         print(f"{name}: " + json.dumps(metrics["all"], ensure_ascii=False))
-    print(f"saved {args.out}; to make it the default model: python -m training.gate {args.out} --install", flush=True)
+    print(f"saved {args.out}; to make it the default model: nianbao gate {args.out} --install", flush=True)
     return 0

@@ -143,7 +143,7 @@ def install(new: str | Path, target: Path = MODEL_DIR) -> Path | None:
     The new checkpoint is copied beside the old one first and swapped in by renames, so a failure half way
     leaves the old one in place.  A checkpoint without a calibration inherits the old one's
     (``nianbao.confidence``): fitted for the old model, it is still better than raw scores until
-    ``python -m training.calibrate`` refits it.
+    ``nianbao calibrate`` refits it.
     """
     from model.inference import checkpoint_version
 
@@ -177,21 +177,30 @@ def install_if_passed(new: str | Path, verdict: Verdict, force: bool = False, ta
     return True
 
 
-def main(argv: list[str] | None = None) -> int:
-    """``python -m training.gate CHECKPOINT [--install [--force]]``: gate a checkpoint trained earlier."""
-    import argparse
-
-    parser = argparse.ArgumentParser(prog="python -m training.gate", description=main.__doc__.split(": ", 1)[1])
+def add_arguments(parser) -> None:
     parser.add_argument("checkpoint", help="the new checkpoint folder")
     parser.add_argument("--install", action="store_true", help="install it if the gate passes")
     parser.add_argument("--force", action="store_true", help="with --install: install even when the gate refuses")
-    parser.add_argument("--per-style", type=int, default=REPORTS_PER_STYLE, help="generated reports per style")
-    args = parser.parse_args(argv)
+    parser.add_argument("--per-style", type=int, default=REPORTS_PER_STYLE,
+                        help="generated reports per style (default: %(default)s)")
+
+
+def run(args) -> int:
+    """Gate ``args.checkpoint`` against the installed one; 0 when it passed, 1 when refused."""
     verdict = compare(args.checkpoint, MODEL_DIR, args.per_style)
     print("\n".join(verdict.lines()))
     if args.install:
         install_if_passed(args.checkpoint, verdict, args.force)
     return 0 if verdict.accepted else 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m training.gate CHECKPOINT [--install [--force]]`` (or ``nianbao gate``): gate a checkpoint trained earlier."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m training.gate", description=main.__doc__.split(": ", 1)[1])
+    add_arguments(parser)
+    return run(parser.parse_args(argv))
 
 
 if __name__ == "__main__":

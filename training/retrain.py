@@ -75,7 +75,7 @@ def run(args: argparse.Namespace, train_styles: list[str]) -> int:
     from training.train import train
 
     if not args.annotations:
-        print("nianbao train: --install and --force go with --annotations (`python -m training.gate CHECKPOINT "
+        print("nianbao train: --install and --force go with --annotations (`nianbao gate CHECKPOINT "
               "--install` gates a checkpoint trained from scratch)", file=sys.stderr)
         return 2
     base = Path(args.base_model) if args.base_model else args.installed
