@@ -34,6 +34,7 @@ from itertools import product
 import numpy as np
 
 from nianbao.schema import ARABIC_ITEM_NUMBER, empty_cell_marks
+from nianbao.text import CELL_BORDERS
 
 # A span is left without a key rather than given one this unlikely (mean probability over its tokens).
 MIN_KEY_PROBABILITY = 1e-4
@@ -81,7 +82,7 @@ def value_spans(begin: np.ndarray, inside: np.ndarray) -> list[ValueSpan]:
 
 
 # What sets a printed number off from the text before it: a layout that kept cell borders.
-_SEPARATORS = re.compile(r"[\s|│┃¦\u2500-\u257f]")
+_SEPARATORS = re.compile(rf"[\s{re.escape(CELL_BORDERS)}\u2500-\u257f]")
 _NUMBER_RUN = re.compile(r"\d[\d.,]*")
 # A cell's printed text: a signed number ending in a digit, then at most a two-character unit (个, 万元)
 # after optional space; a point or comma is not a unit ("5." is a piece of "1075.1万").

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 from transformers import PreTrainedTokenizerBase
 
+from nianbao.text import CELL_BORDERS
+
 
 # A prose line: long, few digits, none of the separators a table line is laid out with.  Reports put
 # their tables between paragraphs like "2020年，我区主要依托政府网站…发布政府信息4050条…"; skipping those
@@ -23,7 +25,7 @@ from transformers import PreTrainedTokenizerBase
 PROSE_MIN_CHARS = 40
 PROSE_MAX_CHARS = 800
 PROSE_MAX_DIGIT_SHARE = 0.1
-TABLE_LAYOUT = re.compile(r"\t|\||│|   ")
+TABLE_LAYOUT = re.compile(rf"\t|[{re.escape(CELL_BORDERS)}]|   ")  # a tab, a cell border, a column gap
 
 
 @dataclass

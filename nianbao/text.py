@@ -19,6 +19,11 @@ import opencc
 from nianbao.errors import InputError
 from nianbao.schema import load_schema
 
+# The characters converters draw between table cells: ASCII pipe, box-drawing verticals (w3m, pdftotext of
+# a ruled table), broken bar.  The rule layer splits cells at them and the model reads a line holding one as
+# a table line, so both must know the same set.
+CELL_BORDERS = "|│┃¦"
+
 # Characters that carry nothing for parsing: BOM, zero-width spaces and joiners.
 _DROPPED = {"\ufeff", "\u200b", "\u200c", "\u200d", "\u2060"}
 # A carriage return ends a line: before a line feed it is dropped, alone (old Mac line ends, which crawled

@@ -27,8 +27,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from nianbao.schema import empty_cell_marks, load_schema
+from nianbao.text import CELL_BORDERS
 
-_PIPES = "|│┃¦"
+_PIPES = re.escape(CELL_BORDERS)
 PIECE = re.compile(rf"[^\s{_PIPES}]+")
 _PIPE = re.compile(rf"[{_PIPES}]")
 # Table borders drawn with characters: "+------+", "|:---|", "├────┼"; a lone "-" is an empty cell.

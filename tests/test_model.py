@@ -432,3 +432,15 @@ def test_cells_once_reads_a_document_once(trained):
     first, second = cached.label(doc), cached.label(doc)
     assert counting.calls == 1 and first == second and first is not second and first[0] is not second[0]
     assert cached.checkpoint == output  # its calibration and version are the wrapped labeller's
+
+
+@pytest.mark.parametrize("border", ["|", "│", "┃", "¦"])
+def test_a_line_with_any_cell_border_is_a_table_line_not_prose(border):
+    """The model reads the lines the rule layer can split into cells: every border character of both."""
+    from model.encoding import is_prose_line
+    from rules_fallback.cells import PIECE
+
+    line = f"{border} 1.信访举报投诉类申请，本机关按照有关规定予以处理并告知申请人处理结果的情况 {border} 5 {border}"
+    assert not is_prose_line(line)
+    assert is_prose_line(line.replace(border, ""))
+    assert PIECE.findall(line)[-1] == "5"
