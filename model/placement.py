@@ -16,6 +16,9 @@ cells are.  Each row takes the model's cells printed in it, in order:
   rule layer reads a row it cannot place;
 - more cells than columns: none (the row is not read).
 
+A cell never runs past its row's text: the tokens of a span that reach into the next row's label are not
+part of it.
+
 Rows printed under one label (their labels dropped by a converter) share a stretch of text: its cells go
 to them in order when they number exactly their columns.
 """
@@ -51,7 +54,8 @@ def place_cells(spans: list[ValueSpan], begin: np.ndarray, inside: np.ndarray, o
     placed: list[Placed] = []
     open_rows: list[tuple[list[Placed], list[tuple[float, list[Placed]]]]] = []  # (chosen, scored readings)
     for printed in printed_rows:
-        mine = [span for span, start in zip(spans, starts) if printed.start <= start < printed.end]
+        mine = [_within(span, printed.end, offsets) for span, start in zip(spans, starts)
+                if printed.start <= start < printed.end]
         keys = [key for row in printed.rows for key in row]
         if not mine:
             continue
@@ -71,6 +75,16 @@ def place_cells(spans: list[ValueSpan], begin: np.ndarray, inside: np.ndarray, o
     if balance is not None:
         _balance(placed, open_rows, text, offsets, balance)
     return placed
+
+
+def _within(span: ValueSpan, end: int, offsets: list[tuple[int, int]]) -> ValueSpan:
+    """The span without its tokens past ``end``, where the next row's label starts: a glued run can take in the
+    item number of the next label (``…申请 1000001`` then ``2.申请人…`` read as ``10000012``), and no cell
+    runs on into another row."""
+    last = span.last
+    while last > span.first + 1 and offsets[last - 1][1] > end:
+        last -= 1
+    return span if last == span.last else ValueSpan(span.first, last, span.value_probability)
 
 
 def _glued(spans: list[ValueSpan], offsets: list[tuple[int, int]]) -> bool:

@@ -128,3 +128,24 @@ def test_masked_language_pretraining_lowers_its_loss_and_a_roles_model_fine_tune
     tuned = train(generate(4, ["tab_lines"], 6), {}, tmp_path / "roles", base_model=str(tmp_path / "mlm"),
                   stride=int(STRIDE), steps=5, batch_size=4, learning_rate=3e-3, label_scheme="roles", log=lambda _: None)
     assert tuned["label_scheme"] == "roles"
+
+
+def test_a_glued_run_that_takes_in_the_next_labels_item_number_is_cut_at_its_row():
+    # A crawled page (pingtan-2024): "…申请 1000001" then "2.申请人…"; the model reads "10000012" as one run.
+    doc = normalise("t", "三、收到和处理政府信息公开申请情况\n申请人情况 自然人 商业企业 科研机构 社会公益组织 法律服务机构 其他 总计\n"
+                         "（六）其他处理1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请 10000012.申请人逾期未按收费通知要求"
+                         "缴纳费用、行政机关不再处理其政府信息公开申请 0000000\n")
+    rules = label_cells(doc)
+    start = doc.norm.index("10000012")
+    offsets = [(index, index + 1) for index in range(len(doc.norm))]
+    begin, inside = np.full(len(doc.norm), 0.01), np.full(len(doc.norm), 0.7)
+    begin[start] = 0.9
+    template, collapsed = rules.template, rules.collapsed
+    placed = place_cells([ValueSpan(start, start + 8, 0.9)], begin, inside, offsets, doc.norm, rules.printed_rows,
+                         partial(row_readings, rows=row_specs(template, collapsed)),
+                         partial(table_balance, template=template, collapsed=collapsed))
+    read = {cell.key: doc.norm[cell.span.first:cell.span.last] for cell in placed}
+    assert read == {"requests.other_no_correction.natural": "1", "requests.other_no_correction.commercial": "0",
+                    "requests.other_no_correction.research": "0", "requests.other_no_correction.social": "0",
+                    "requests.other_no_correction.legal": "0", "requests.other_no_correction.other_org": "0",
+                    "requests.other_no_correction.total": "1"}
