@@ -17,7 +17,8 @@ cells are.  Each row takes the model's cells printed in it, in order:
 - more cells than columns: none (the row is not read).
 
 A cell never runs past its row's text: the tokens of a span that reach into the next row's label are not
-part of it.
+part of it.  A glued run is read on over the digits touching its end that the model left out, up to the row's
+end, so a last cell the model missed is among the cuts offered.
 
 Rows printed under one label (their labels dropped by a converter) share a stretch of text: its cells go
 to them in order when they number exactly their columns.
@@ -60,7 +61,8 @@ def place_cells(spans: list[ValueSpan], begin: np.ndarray, inside: np.ndarray, o
         if not mine:
             continue
         in_order = [Placed(span, key, span.value_probability) for span, key in zip(mine, keys)]
-        scored = _scored_readings(mine, keys, log_begin, log_inside, offsets, text, readings_for) \
+        scored = _scored_readings(mine, _widened(mine, offsets, text, printed.end), keys, log_begin, log_inside,
+                                  offsets, text, readings_for) \
             if readings_for is not None and len(printed.rows) == 1 and _glued(mine, offsets) else []
         cuts = [[(cell.span.first, cell.span.last) for cell in cells] for _, cells in scored]
         if scored and (len(mine) != len(keys) or [(s.first, s.last) for s in mine] not in cuts):
@@ -92,10 +94,21 @@ def _glued(spans: list[ValueSpan], offsets: list[tuple[int, int]]) -> bool:
     return all(offsets[a.last - 1][1] == offsets[b.first][0] for a, b in zip(spans, spans[1:]))
 
 
-def _scored_readings(mine: list[ValueSpan], keys: list[str], log_begin: np.ndarray, log_inside: np.ndarray,
+def _widened(mine: list[ValueSpan], offsets: list[tuple[int, int]], text: str, row_end: int) -> int:
+    """The end (token index) of a glued run taken on over the digits touching it that the model left out, up to
+    the row's end (``…申请 200000`` + ``2`` of ``2000002``, the last cell missed)."""
+    end = mine[-1].last
+    while (end < len(offsets) and offsets[end][0] == offsets[end - 1][1] and offsets[end][1] <= row_end
+           and text[offsets[end][0]:offsets[end][1]].isdigit()):
+        end += 1
+    return end
+
+
+def _scored_readings(mine: list[ValueSpan], end: int, keys: list[str], log_begin: np.ndarray, log_inside: np.ndarray,
                      offsets: list[tuple[int, int]], text: str, readings_for: Callable) -> list[tuple[float, list[Placed]]]:
-    """The readings of the row's glued run as the row itself, best first: (score, cells)."""
-    first, end = mine[0].first, mine[-1].last
+    """The readings of the row's glued run (its cells, then up to token ``end``) as the row itself, best first:
+    (score, cells)."""
+    first = mine[0].first
     run_start = offsets[first][0]
     token_at = {offsets[index][0] - run_start: index for index in range(first, end)}
     scored = []

@@ -149,3 +149,24 @@ def test_a_glued_run_that_takes_in_the_next_labels_item_number_is_cut_at_its_row
                     "requests.other_no_correction.research": "0", "requests.other_no_correction.social": "0",
                     "requests.other_no_correction.legal": "0", "requests.other_no_correction.other_org": "0",
                     "requests.other_no_correction.total": "1"}
+
+
+def test_a_glued_run_is_taken_on_over_the_digits_the_model_left_out_up_to_its_rows_end():
+    # pingtan-2025: "…申请 2000002" then "3.其他"; the model reads "200000" and misses the last cell's 2.
+    doc = normalise("t", "三、收到和处理政府信息公开申请情况\n申请人情况 自然人 商业企业 科研机构 社会公益组织 法律服务机构 其他 总计\n"
+                         "（六）其他处理1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请 0000000"
+                         "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请 20000023.其他0000000\n")
+    rules = label_cells(doc)
+    start = doc.norm.index("20000023")
+    offsets = [(index, index + 1) for index in range(len(doc.norm))]
+    begin, inside = np.full(len(doc.norm), 0.01), np.full(len(doc.norm), 0.7)
+    begin[start] = 0.9
+    template, collapsed = rules.template, rules.collapsed
+    placed = place_cells([ValueSpan(start, start + 6, 0.9)], begin, inside, offsets, doc.norm, rules.printed_rows,
+                         partial(row_readings, rows=row_specs(template, collapsed)),
+                         partial(table_balance, template=template, collapsed=collapsed))
+    read = {cell.key: doc.norm[cell.span.first:cell.span.last] for cell in placed}
+    assert read == {"requests.other_no_fee.natural": "2", "requests.other_no_fee.commercial": "0",
+                    "requests.other_no_fee.research": "0", "requests.other_no_fee.social": "0",
+                    "requests.other_no_fee.legal": "0", "requests.other_no_fee.other_org": "0",
+                    "requests.other_no_fee.total": "2"}
