@@ -130,43 +130,30 @@ def test_masked_language_pretraining_lowers_its_loss_and_a_roles_model_fine_tune
     assert tuned["label_scheme"] == "roles"
 
 
-def test_a_glued_run_that_takes_in_the_next_labels_item_number_is_cut_at_its_row():
-    # A crawled page (pingtan-2024): "…申请 1000001" then "2.申请人…"; the model reads "10000012" as one run.
-    doc = normalise("t", "三、收到和处理政府信息公开申请情况\n申请人情况 自然人 商业企业 科研机构 社会公益组织 法律服务机构 其他 总计\n"
-                         "（六）其他处理1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请 10000012.申请人逾期未按收费通知要求"
-                         "缴纳费用、行政机关不再处理其政府信息公开申请 0000000\n")
+HEADER = "三、收到和处理政府信息公开申请情况\n申请人情况 自然人 商业企业 科研机构 社会公益组织 法律服务机构 其他 总计\n"
+NO_CORRECTION = "（六）其他处理1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请 "
+NO_FEE = "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请 "
+
+
+@pytest.mark.parametrize("rows, run, read_as, row, value", [
+    # pingtan-2024: the model reads "10000012", the row's 1000001 and the next label's item number 2.
+    (NO_CORRECTION + "10000012.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请 0000000",
+     "10000012", 8, "requests.other_no_correction", 1),
+    # pingtan-2025: the model reads "200000" of the row's 2000002 and misses the last cell.
+    (NO_CORRECTION + "0000000" + NO_FEE + "20000023.其他0000000", "20000023", 6, "requests.other_no_fee", 2),
+])
+def test_a_glued_run_is_cut_to_its_row_however_the_model_ends_it(rows, run, read_as, row, value):
+    """A cell ends where its row's text ends, and the digits up to there that the model left out are read."""
+    doc = normalise("t", HEADER + rows + "\n")
     rules = label_cells(doc)
-    start = doc.norm.index("10000012")
+    start = doc.norm.index(run)
     offsets = [(index, index + 1) for index in range(len(doc.norm))]
     begin, inside = np.full(len(doc.norm), 0.01), np.full(len(doc.norm), 0.7)
     begin[start] = 0.9
     template, collapsed = rules.template, rules.collapsed
-    placed = place_cells([ValueSpan(start, start + 8, 0.9)], begin, inside, offsets, doc.norm, rules.printed_rows,
+    placed = place_cells([ValueSpan(start, start + read_as, 0.9)], begin, inside, offsets, doc.norm, rules.printed_rows,
                          partial(row_readings, rows=row_specs(template, collapsed)),
                          partial(table_balance, template=template, collapsed=collapsed))
     read = {cell.key: doc.norm[cell.span.first:cell.span.last] for cell in placed}
-    assert read == {"requests.other_no_correction.natural": "1", "requests.other_no_correction.commercial": "0",
-                    "requests.other_no_correction.research": "0", "requests.other_no_correction.social": "0",
-                    "requests.other_no_correction.legal": "0", "requests.other_no_correction.other_org": "0",
-                    "requests.other_no_correction.total": "1"}
-
-
-def test_a_glued_run_is_taken_on_over_the_digits_the_model_left_out_up_to_its_rows_end():
-    # pingtan-2025: "…申请 2000002" then "3.其他"; the model reads "200000" and misses the last cell's 2.
-    doc = normalise("t", "三、收到和处理政府信息公开申请情况\n申请人情况 自然人 商业企业 科研机构 社会公益组织 法律服务机构 其他 总计\n"
-                         "（六）其他处理1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请 0000000"
-                         "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请 20000023.其他0000000\n")
-    rules = label_cells(doc)
-    start = doc.norm.index("20000023")
-    offsets = [(index, index + 1) for index in range(len(doc.norm))]
-    begin, inside = np.full(len(doc.norm), 0.01), np.full(len(doc.norm), 0.7)
-    begin[start] = 0.9
-    template, collapsed = rules.template, rules.collapsed
-    placed = place_cells([ValueSpan(start, start + 6, 0.9)], begin, inside, offsets, doc.norm, rules.printed_rows,
-                         partial(row_readings, rows=row_specs(template, collapsed)),
-                         partial(table_balance, template=template, collapsed=collapsed))
-    read = {cell.key: doc.norm[cell.span.first:cell.span.last] for cell in placed}
-    assert read == {"requests.other_no_fee.natural": "2", "requests.other_no_fee.commercial": "0",
-                    "requests.other_no_fee.research": "0", "requests.other_no_fee.social": "0",
-                    "requests.other_no_fee.legal": "0", "requests.other_no_fee.other_org": "0",
-                    "requests.other_no_fee.total": "2"}
+    columns = ("natural", "commercial", "research", "social", "legal", "other_org", "total")
+    assert read == {f"{row}.{column}": str(value if column in ("natural", "total") else 0) for column in columns}
