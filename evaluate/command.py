@@ -263,7 +263,8 @@ def shared_model_cells():
 
 
 def parse_inputs(inputs: list[tuple[Path, dict]], systems: list[str], labels: "Labels") -> dict[str, list[Pair]]:
-    """Read each input once and parse it with every system; an unreadable input scores as an empty record."""
+    """Read each input once and parse it with every system; an input that cannot be read, or that a system
+    fails on, scores as an empty record with a note saying why."""
     from nianbao.pipeline import parse_document
     from nianbao.readers import read_document
 
@@ -279,5 +280,11 @@ def parse_inputs(inputs: list[tuple[Path, dict]], systems: list[str], labels: "L
             continue
         labeller = shared_model_cells() if reads_model else None
         for name in systems:
-            pairs[name].append(labels.pair(path.stem, gold, parse_document(doc, name, labeller), text=doc.text))
+            try:
+                record = parse_document(doc, name, labeller)
+            except Exception as error:  # a parser bug on one report scores that report as empty, not the run
+                pairs[name].append(labels.pair(path.stem, gold, EMPTY_PREDICTION, text=doc.text,
+                                               note=f"the {name} parser failed: {type(error).__name__}: {error}"))
+                continue
+            pairs[name].append(labels.pair(path.stem, gold, record, text=doc.text))
     return pairs

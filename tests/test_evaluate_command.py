@@ -182,3 +182,21 @@ def test_a_gold_file_without_the_full_field_set_of_a_template_is_refused(tmp_pat
     (gold_dir / "000_2e827ae39ac43e7f.json").write_text(json.dumps(truth), encoding="utf-8")
     with pytest.raises(InputError, match="not a gold file"):
         evaluate("--gold", gold_dir, "--pred", tmp_path / "pred")
+
+
+def test_a_report_the_parser_fails_on_scores_as_empty_and_the_others_are_scored(capsys, monkeypatch):
+    from nianbao import pipeline
+
+    parse = pipeline.parse_document
+    broken = sorted(SEEDS_DIR.glob("*.txt"))[1].name
+
+    def failing_on_one(doc, system="hybrid", labeller=None):
+        if doc.source.endswith(broken):
+            raise RecursionError("maximum recursion depth exceeded")
+        return parse(doc, system, labeller)
+
+    monkeypatch.setattr(pipeline, "parse_document", failing_on_one)
+    assert evaluate("--gold", GOLD_DIR, SEEDS_DIR, "--system", "rules") == 0
+    out = capsys.readouterr().out
+    assert "5 reports scored" in out and "field accuracy                         792/990 (80.00%)" in out
+    assert f"{broken[:-4]}: the rules parser failed: RecursionError: maximum recursion depth exceeded" in out
