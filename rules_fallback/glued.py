@@ -155,7 +155,7 @@ def _search(tokens: list[str], n_cells: int, decimal_ok: list[bool], totals: dic
         cuts = [c for c in cut_points[token_index] if c > offset] + [len(token)]
         if len(parts) in totals:  # a total cell: only the cut that prints the sum of its parts
             expected = str(sum(int(_value(parts[i])) for i in totals[len(parts)]))
-            cuts = [c for c in cuts if token[offset:c].lstrip("+").replace(",", "") == expected]
+            cuts = [c for c in cuts if _printed_number(token[offset:c]) == expected]
         for cut in cuts:
             part = token[offset:cut]
             if not valid(part, len(parts)):
@@ -177,6 +177,13 @@ def _search(tokens: list[str], n_cells: int, decimal_ok: list[bool], totals: dic
 
 
 @lru_cache(maxsize=65536)
+def _printed_number(part: str) -> str | None:
+    """The number a cut prints, without its sign, thousands separators and unit (``8宗`` -> ``8``), so a total
+    printed with a unit is compared with its parts' sum like one without."""
+    number = _LEADING_NUMBER.match(part.lstrip("+").replace(",", ""))
+    return number.group() if number else None
+
+
 def _value(part: str) -> Fraction:
     """A part's number, exactly: a run of hundreds of digits is no float."""
     return Fraction(_LEADING_NUMBER.match(part.replace(",", "")).group())

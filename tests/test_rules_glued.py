@@ -147,3 +147,10 @@ def test_readings_offered_to_the_model_are_the_cuts_of_a_row_that_keep_its_sums(
     # 1|10|0|0|0|0|11 and 11|0|0|0|0|0|11 both add up: both are offered, for the model to choose.
     assert [parts[:2] for _, parts in row_readings("110000011", ["requests.new.natural"], rows)] == \
         [["1", "10"], ["11", "0"]]
+
+
+def test_a_total_printed_with_a_unit_is_checked_against_its_parts_like_one_without():
+    # Section 四 scraped into one run, counts with 宗: review 4|0|2|2|8, suits 6|2|3|2|13 and 0|0|0|0|0.
+    totals = {4: [0, 1, 2, 3], 9: [5, 6, 7, 8], 14: [10, 11, 12, 13]}
+    found = split_glued_digits(["4宗", "02宗", "28宗", "623213宗", "00000"], 15, [False] * 15, totals)
+    assert found.splits == [["4宗", "0", "2宗", "2", "8宗", "6", "2", "3", "2", "13宗", "0", "0", "0", "0", "0"]]
