@@ -23,9 +23,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from evaluate.command import Labels, UsageError, load_gold, read_ambiguous, read_groups
 from evaluate.error_kinds import mismatch_kinds
+from evaluate.gold import Labels, load_gold, read_ambiguous, read_groups
 from evaluate.scoring import Evaluation, Pair, Tally, score_reports
+from nianbao.errors import UsageError
 from nianbao.paths import MODEL_DIR, REAL_DEV_DIR
 
 SYSTEMS = ("rules", "model", "hybrid")

@@ -24,7 +24,7 @@ import spacy
 from spacy import displacy
 from spacy.tokens import Doc
 
-from evaluate.command import load_gold
+from evaluate.gold import load_gold
 from evaluate.scoring import SECTIONS, Mismatch, Pair, ReportScore, score_report
 from nianbao.errors import InputError
 from nianbao.pipeline import SYSTEMS, parse_document

@@ -10,7 +10,7 @@ import importlib
 import os
 import sys
 
-from nianbao.errors import InputError
+from nianbao.errors import EXIT_INTERRUPTED, EXIT_USAGE, InputError, UsageError
 
 # subcommand -> (module holding add_arguments/run, one-line help)
 COMMANDS = {
@@ -60,9 +60,9 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser(next((a for a in argv if not a.startswith("-")), None)).parse_args(argv)
     try:
         return importlib.import_module(args.module_name).run(args)
-    except InputError as error:
+    except (InputError, UsageError) as error:
         print(f"nianbao {args.command}: {error}", file=sys.stderr)
-        return 2
+        return EXIT_USAGE
     except KeyboardInterrupt:
         print(f"nianbao {args.command}: interrupted", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED

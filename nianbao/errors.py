@@ -1,4 +1,13 @@
-"""Errors a user can act on: each says which input failed and why, so a batch can list it and go on."""
+"""Errors a user can act on, and the exit status of every ``nianbao`` command in one place.
+
+Each error says which input or argument failed and why, so a batch can list it and go on, and the
+command line (``nianbao.cli``) prints it without a traceback and exits with its status.
+"""
+
+EXIT_OK = 0
+EXIT_FINDINGS = 1  # the command ran and found something to look at: failed reports, checks, refused gates
+EXIT_USAGE = 2  # arguments or inputs that cannot be used (InputError, UsageError)
+EXIT_INTERRUPTED = 130  # Ctrl-C, as shells report SIGINT
 
 
 class InputError(Exception):
@@ -8,3 +17,7 @@ class InputError(Exception):
         super().__init__(f"{source}: {reason}")
         self.source = source
         self.reason = reason
+
+
+class UsageError(Exception):
+    """Arguments a command cannot run with (a missing folder, an unknown option value, nothing to do)."""

@@ -19,7 +19,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from evaluate.command import load_gold
+from evaluate.gold import load_gold
 from evaluate.scoring import Evaluation, Pair, Tally, score_reports
 from nianbao.confidence import CALIBRATION_FILE
 from nianbao.paths import GOLD_DIR, MODEL_DIR, SEEDS_DIR
