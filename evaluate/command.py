@@ -15,25 +15,17 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 from evaluate import span_scores
 from evaluate.report import Results, Unavailable, render_html, render_terminal, to_json
+from evaluate.gold import MANIFEST_NAME, Labels, load_json, load_gold, read_ambiguous, read_groups
 from evaluate.scoring import Pair, score_reports
-from nianbao.errors import InputError
-from nianbao.schema import template_of_fields
+from nianbao.errors import InputError, UsageError
 
-MANIFEST_NAME = "manifest.jsonl"  # written by ``nianbao generate`` beside gold/: {"stem","style",...} a line
-GROUP_KINDS = ("style", "source")  # what a manifest entry may label a report with
-AMBIGUOUS_NAME = "AMBIGUOUS.txt"  # in a gold folder: the fields scored apart
 DEFAULT_COMPARED = "rules,model,hybrid"
 PRED_SYSTEM_NAME = "predictions"  # the column name of saved outputs scored with --pred
 EMPTY_PREDICTION = {"template": None, "meta": {}, "fields": {}}  # what an input that could not be read scores as
-
-
-class UsageError(Exception):
-    """Arguments that cannot be evaluated (exit status 2, message without a traceback)."""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -57,11 +49,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    try:
-        results = collect_results(args)
-    except UsageError as error:
-        print(f"nianbao evaluate: {error}", file=sys.stderr)
-        return 2
+    results = collect_results(args)
     sys.stdout.write(render_terminal(results, args.max_mismatches))
     if args.json:
         Path(args.json).write_text(json.dumps(to_json(results), ensure_ascii=False, indent=1) + "\n",
@@ -108,82 +96,6 @@ def collect_results(args: argparse.Namespace) -> Results:
     for name in runnable:
         systems[name] = score_reports(pairs[name])
     return Results(str(gold_dir), systems, skipped, grouped_by, spans=span_scores.score_systems(pairs, gold_dir))
-
-
-def read_groups(gold_dir: Path, required: bool) -> tuple[str, dict[str, str]] | None:
-    """(what the labels are, stem -> label) from the manifest in GOLD_DIR or its parent; None when there is none.
-
-    The generator's manifest labels each report with its layout ``style``; a folder of real reports labels
-    each with the ``source`` it was published by, so its figures can be read per source.
-    """
-    for folder in (gold_dir, gold_dir.parent):
-        path = folder / MANIFEST_NAME
-        if path.is_file():
-            groups, kinds = {}, set()
-            for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-                if line.strip():
-                    try:
-                        entry = json.loads(line)
-                        kind = next(k for k in GROUP_KINDS if k in entry)
-                        groups[entry["stem"]] = entry[kind]
-                        kinds.add(kind)
-                    except (json.JSONDecodeError, KeyError, TypeError, StopIteration) as error:
-                        raise UsageError(f"{path} line {number}: not a manifest entry "
-                                         f"(a stem and one of {', '.join(GROUP_KINDS)}): {error!r}") from None
-            if len(kinds) > 1:
-                raise UsageError(f"{path}: entries group by both {' and '.join(sorted(kinds))}")
-            return (kinds.pop() if kinds else GROUP_KINDS[0]), groups
-    if required:
-        raise UsageError(f"--by-style: no {MANIFEST_NAME} in {gold_dir} or {gold_dir.parent}")
-    return None
-
-
-def read_ambiguous(gold_dir: Path) -> dict[str, frozenset[str]]:
-    """stem -> the fields its text alone does not determine, from ``GOLD_DIR/AMBIGUOUS.txt`` (``file field`` lines)."""
-    path = gold_dir / AMBIGUOUS_NAME
-    if not path.is_file():
-        return {}
-    listed: dict[str, set[str]] = {}
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip() or line.lstrip().startswith("#"):
-            continue
-        parts = line.split()
-        if len(parts) != 2:
-            raise UsageError(f"{path} line {number}: expected 'file field', got {line!r}")
-        listed.setdefault(Path(parts[0]).stem, set()).add(parts[1])
-    return {stem: frozenset(keys) for stem, keys in listed.items()}
-
-
-@dataclass
-class Labels:
-    """What a gold folder says about its reports beside their gold: each one's group, its ambiguous fields."""
-
-    groups: dict[str, str]
-    ambiguous: dict[str, frozenset[str]]
-
-    def pair(self, stem: str, gold: dict, predicted, text: str | None = None, note: str | None = None) -> Pair:
-        return Pair(stem, gold, predicted, text=text, group=self.groups.get(stem), note=note,
-                    ambiguous=self.ambiguous.get(stem, frozenset()))
-
-
-def load_json(path: Path) -> dict:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise InputError(str(path), f"not a readable JSON file ({error})") from None
-    if not isinstance(data, dict) or not isinstance(data.get("fields"), dict):
-        raise InputError(str(path), "not a report record: no 'fields' object")
-    return data
-
-
-def load_gold(path: Path) -> dict:
-    """A gold file, checked to hold exactly the fields of one template variant (the gold format of ARCHITECTURE.md)."""
-    gold = load_json(path)
-    try:
-        template_of_fields(gold["fields"])
-    except ValueError as error:
-        raise InputError(str(path), f"not a gold file: {error}") from None
-    return gold
 
 
 def input_files(specs: list[str]) -> list[Path]:
@@ -263,8 +175,8 @@ def shared_model_cells():
 
 
 def parse_inputs(inputs: list[tuple[Path, dict]], systems: list[str], labels: "Labels") -> dict[str, list[Pair]]:
-    """Read each input once and parse it with every system; an input that cannot be read, or that a system
-    fails on, scores as an empty record with a note saying why."""
+    """Read each input once and parse it with every system; an input that cannot be read or parsed scores as an
+    empty record, with a note saying why."""
     from nianbao.pipeline import parse_document
     from nianbao.readers import read_document
 
@@ -281,10 +193,8 @@ def parse_inputs(inputs: list[tuple[Path, dict]], systems: list[str], labels: "L
         labeller = shared_model_cells() if reads_model else None
         for name in systems:
             try:
-                record = parse_document(doc, name, labeller)
-            except Exception as error:  # a parser bug on one report scores that report as empty, not the run
-                pairs[name].append(labels.pair(path.stem, gold, EMPTY_PREDICTION, text=doc.text,
-                                               note=f"the {name} parser failed: {type(error).__name__}: {error}"))
-                continue
-            pairs[name].append(labels.pair(path.stem, gold, record, text=doc.text))
+                predicted, note = parse_document(doc, name, labeller), None
+            except Exception as error:  # a parser bug on one report is a figure, not the end of the run
+                predicted, note = EMPTY_PREDICTION, f"the {name} parser failed: {type(error).__name__}: {error}"
+            pairs[name].append(labels.pair(path.stem, gold, predicted, text=doc.text, note=note))
     return pairs
