@@ -176,7 +176,6 @@ def _search(tokens: list[str], n_cells: int, decimal_ok: list[bool], totals: dic
     return Splits(found, len(found) < limit and steps[0] <= budget)
 
 
-@lru_cache(maxsize=65536)
 def _printed_number(part: str) -> str | None:
     """The number a cut prints, without its sign, thousands separators and unit (``8宗`` -> ``8``), so a total
     printed with a unit is compared with its parts' sum like one without."""
@@ -184,6 +183,7 @@ def _printed_number(part: str) -> str | None:
     return number.group() if number else None
 
 
+@lru_cache(maxsize=65536)
 def _value(part: str) -> Fraction:
     """A part's number, exactly: a run of hundreds of digits is no float."""
     return Fraction(_LEADING_NUMBER.match(part.replace(",", "")).group())

@@ -5,7 +5,8 @@
 Generates two disjoint sets of synthetic reports (every style; seeds never used in training), parses
 each with every system, records each field's evidence (``nianbao.confidence.field_features``) and
 whether its value equals the gold, fits one logistic regression per system on the first set, writes
-``calibration.json`` into the checkpoint (the installed one unless ``--model`` names another), and prints the reliability table on the second set.
+``calibration.json`` into the checkpoint (the installed one unless ``--model`` names another), and prints
+the reliability table on the second set.
 """
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from sklearn.linear_model import LogisticRegression
 
 from evaluate.reliability import render_reliability
 from evaluate.scoring import same_value
-from nianbao.errors import InputError
+from nianbao.errors import EXIT_OK, UsageError
 from nianbao.confidence import CALIBRATION_FILE, FEATURES, calibrated
 from nianbao.paths import MODEL_DIR
 from model.inference import CellsOnce, Labeller
@@ -49,8 +50,9 @@ def fit(found) -> dict:
     systems = {}
     for system, (features, correct) in found.items():
         if len(set(correct)) < 2:
-            raise InputError(f"{len(correct)} fields of {system}", f"all {'right' if correct and correct[0] else 'wrong'}: "
-                             "a calibration needs right and wrong fields to fit; use more reports (--n)")
+            outcome = "right" if correct and correct[0] else "wrong"
+            raise UsageError(f"the {len(correct)} fields of {system} were all {outcome}: a calibration needs right "
+                             "and wrong fields to fit; use more reports (--n)")
         regression = LogisticRegression(C=1.0, max_iter=2000).fit(features, correct)
         systems[system] = {"coef": regression.coef_[0].round(6).tolist(),
                            "intercept": float(round(regression.intercept_[0], 6))}
@@ -75,11 +77,12 @@ def run(args: argparse.Namespace) -> int:
     for system, (features, correct) in evidence(args.n, args.check_seed, model).items():
         confidences = [calibrated(system, row, calibration) for row in features]
         print(render_reliability(system, confidences, correct))
-    return 0
+    return EXIT_OK
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m training.calibrate", description="fit and check the field-confidence calibration")
+    parser = argparse.ArgumentParser(prog="python -m training.calibrate",
+                                     description="fit and check the field-confidence calibration")
     add_arguments(parser)
     return run(parser.parse_args(argv))
 

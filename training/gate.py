@@ -22,6 +22,7 @@ from pathlib import Path
 from evaluate.gold import load_gold
 from evaluate.scoring import Evaluation, Pair, Tally, score_reports
 from nianbao.confidence import CALIBRATION_FILE
+from nianbao.errors import EXIT_FINDINGS, EXIT_OK
 from nianbao.paths import GOLD_DIR, MODEL_DIR, SEEDS_DIR
 
 GATE_SEED = 2024
@@ -191,7 +192,7 @@ def run(args) -> int:
     print("\n".join(verdict.lines()))
     if args.install:
         install_if_passed(args.checkpoint, verdict, args.force)
-    return 0 if verdict.accepted else 1
+    return EXIT_OK if verdict.accepted else EXIT_FINDINGS
 
 
 def main(argv: list[str] | None = None) -> int:
