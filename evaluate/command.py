@@ -82,7 +82,7 @@ def collect_results(args: argparse.Namespace) -> Results:
                        spans=span_scores.score_systems({PRED_SYSTEM_NAME: pairs}, gold_dir))
 
     inputs, skipped = pair_inputs(input_files(args.inputs), gold_dir)
-    from nianbao.pipeline import SYSTEMS
+    from nianbao.systems import SYSTEMS
 
     names = [name.strip() for name in args.systems.split(",") if name.strip()] if args.compare else [args.system]
     unknown = [name for name in names if name not in SYSTEMS]
@@ -157,7 +157,7 @@ def system_unavailable(system: str) -> Unavailable | None:
 
     Asking for the system's version loads what the system depends on, so it fails the way a parse would.
     """
-    from nianbao.pipeline import system_version
+    from nianbao.systems import system_version
 
     try:
         system_version(system)

@@ -28,8 +28,7 @@ from evaluate.gold import Labels, load_gold, read_ambiguous, read_groups
 from evaluate.scoring import Evaluation, Pair, Tally, score_reports
 from nianbao.errors import UsageError
 from nianbao.paths import MODEL_DIR, REAL_DEV_DIR
-
-SYSTEMS = ("rules", "model", "hybrid")
+from nianbao.systems import SYSTEMS
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -27,7 +27,8 @@ from spacy.tokens import Doc
 from evaluate.gold import load_gold
 from evaluate.scoring import SECTIONS, Mismatch, Pair, ReportScore, score_report
 from nianbao.errors import InputError
-from nianbao.pipeline import SYSTEMS, parse_document
+from nianbao.pipeline import parse_document
+from nianbao.systems import SYSTEMS
 from nianbao.readers import read_document
 from nianbao.records import Report
 from nianbao.schema import field_spec, load_schema

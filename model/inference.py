@@ -8,22 +8,20 @@ cell offsets index ``doc.norm``.
 """
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 import torch
 from transformers import AutoModelForTokenClassification, AutoTokenizer
 
+from model.checkpoint_files import check_checkpoint, checkpoint_version
 from model.encoding import encode_text, kept_tokens, window_bounds, with_special_tokens
 from model.decoding import TableFacts, assign_keys, cell_spans, recut_glued_runs
 from model.labels import OUTSIDE, is_field_tag, scheme_of
 from model.placement import place_cells
 from nianbao.paths import MODEL_DIR
-from nianbao.provenance import fingerprint
 from nianbao.records import Cell
 from nianbao.text import Document
 
@@ -226,25 +224,3 @@ class CellsOnce:
         if doc.source not in self.cells:
             self.cells[doc.source] = self.labeller.label(doc, facts)
         return [replace(cell) for cell in self.cells[doc.source]]
-
-
-def check_checkpoint(path: str | Path | None = None) -> None:
-    """Raise ValueError (FileNotFoundError for a missing file) naming what a checkpoint folder lacks."""
-    path = Path(path or MODEL_DIR)
-    for name in ("config.json", "model.safetensors", "tokenizer.json"):
-        if not (path / name).is_file():
-            raise FileNotFoundError(f"the model checkpoint {path} has no {name}")
-    try:
-        json.loads((path / "config.json").read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, ValueError) as error:
-        raise ValueError(f"damaged model config {path / 'config.json'}: {error}") from error
-
-
-@lru_cache(maxsize=None)
-def checkpoint_version(path: str | Path | None = None) -> str:
-    """A short fingerprint of every file of a checkpoint folder (weights, config, tokenizer, calibration), so
-    cached parses are redone when any of what decides the model's output and confidences changes."""
-    path = Path(path or MODEL_DIR)
-    if not (path / "model.safetensors").is_file():
-        return "no-model"
-    return fingerprint(sorted(file for file in path.rglob("*") if file.is_file()), root=path)

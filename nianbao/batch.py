@@ -34,10 +34,10 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from nianbao import pipeline
+from nianbao import systems
 from nianbao.errors import InputError
 from nianbao.inputs import expand_inputs, output_names
-from nianbao.summary import write_summary
+from nianbao.summary import load_plotting_in_background, write_summary
 from nianbao.workers import Limits, parse_jobs
 from nianbao.writers import FORMATS, remove_stale_temporaries, write_collection, write_jsonl
 
@@ -56,7 +56,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="a report file, a folder (searched recursively), a glob pattern such as "
                              "'reports/**/*.pdf', or @list.txt naming one INPUT per line")
     parser.add_argument("--out", required=True, type=Path, metavar="DIR", help="folder for the outputs")
-    parser.add_argument("--system", choices=pipeline.SYSTEMS, default="hybrid",
+    parser.add_argument("--system", choices=systems.SYSTEMS, default="hybrid",
                         help="labeller: the rule layer, the model, or both reconciled (default: hybrid)")
     parser.add_argument("--workers", type=_positive_int, metavar="N",
                         help="parse N files at once: N processes (default: 1), or N Ray actors with "
@@ -142,8 +142,8 @@ def run(args: argparse.Namespace) -> int:
     if out_dir.exists() and not out_dir.is_dir():
         raise InputError(str(out_dir), "--out must be a folder, and this is a file")
     try:
-        pipeline.check_system(args.system)
-        version = pipeline.system_version(args.system)
+        systems.check_system(args.system)
+        version = systems.system_version(args.system)
     except (FileNotFoundError, ValueError) as error:  # no checkpoint, or a damaged one: once, before any file
         raise InputError(f"--system {args.system}", str(error)) from error
     record_dir = out_dir if args.output_format == "json" else out_dir / RECORDS_CACHE
@@ -209,6 +209,7 @@ def _run(args: argparse.Namespace, version: str, record_dir: Path) -> int:
             jobs.append(Job(index, path, record, digest))
 
     limits = Limits(args.timeout, args.max_memory)
+    load_plotting_in_background()
     failed = []  # (index, error) of the files that failed in parsing: listed in the inputs' order
     try:
         with state.appending(), tqdm(total=len(jobs), unit="report", desc="parsing", file=sys.stderr,

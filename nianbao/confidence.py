@@ -64,7 +64,7 @@ def load_calibration(checkpoint: str | Path | None = None) -> dict | None:
     None where none was fitted.
 
     ValueError for a damaged file, and for one fitted on other features than ``FEATURES``: its coefficients
-    would weigh the wrong evidence.  A batch checks it once before its first file (``pipeline.check_system``).
+    would weigh the wrong evidence.  A batch checks it once before its first file (``systems.check_system``).
     """
     file = Path(checkpoint or MODEL_DIR) / CALIBRATION_FILE
     if not file.is_file():

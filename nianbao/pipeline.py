@@ -3,18 +3,20 @@
 ``system`` chooses the labeller: ``rules`` (the rule layer alone), ``model`` (the token-classification
 model's cells mapped by the rule layer's mapping, no rule fallback; the rule layer only tells the model
 where each table lies, how many cells a glued row has and which cuts of it add up) or ``hybrid`` (both,
-reconciled field by field by ``nianbao.hybrid``).  The template is detected from the printed layout by
+reconciled field by field by ``nianbao.hybrid``; a report the rules settle is theirs, and the model is not
+run on it).  The template is detected from the printed layout by
 the rule layer in every system.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import lru_cache, partial
 
 from model.decoding import TableFacts
 from nianbao.confidence import apply_calibration, features_by_key, load_calibration
-from nianbao.hybrid import reconcile
-from nianbao.provenance import parser_version
-from nianbao.records import Cell, Report
+from nianbao.hybrid import reconcile, settled_by_rules
+from nianbao.records import Cell, Check, Field, Report
+from nianbao.systems import SYSTEMS
 from nianbao.text import Document
 from rules_fallback.checks import run_checks
 from rules_fallback.mapping import cells_to_fields
@@ -22,9 +24,6 @@ from rules_fallback.meta import read_meta
 from rules_fallback.narrative import narrative_checks
 from rules_fallback.parser import RuleLabels, label_cells
 from rules_fallback.tables import row_readings, row_specs, table_balance
-
-SYSTEMS = ("rules", "model", "hybrid")
-
 
 @lru_cache(maxsize=1)
 def default_labeller():
@@ -40,9 +39,10 @@ def parse_document(doc: Document, system: str = "hybrid", labeller=None) -> Repo
     ``labeller`` replaces the shipped model (``default_labeller``), so a new checkpoint can be scored
     beside it before it is installed (``training.gate``); its confidences are then its own checkpoint's.
     """
-    report, features = parse_with_evidence(doc, system, labeller)
-    apply_calibration(system, report.fields, features, calibration_of(labeller if system != "rules" else None))
-    return report
+    parsed = parse_with_evidence(doc, system, labeller)
+    apply_calibration(parsed.decided_by, parsed.report.fields, parsed.features,
+                      calibration_of(labeller if parsed.decided_by != "rules" else None))
+    return parsed.report
 
 
 def calibration_of(labeller) -> dict | None:
@@ -53,8 +53,21 @@ def calibration_of(labeller) -> dict | None:
     return load_calibration(labeller.checkpoint) if labeller.checkpoint is not None else None
 
 
-def parse_with_evidence(doc: Document, system: str, labeller=None) -> tuple[Report, dict[str, list[float]]]:
-    """The record with raw confidences, and each field's evidence (``nianbao.confidence.FEATURES``)."""
+@dataclass
+class Parsed:
+    """A record with raw confidences, each field's evidence (``nianbao.confidence.FEATURES``), and the
+    system whose calibration fits that evidence: ``rules`` for a hybrid parse the rules settled."""
+
+    report: Report
+    features: dict[str, list[float]]
+    decided_by: str
+
+
+def parse_with_evidence(doc: Document, system: str, labeller=None) -> Parsed:
+    """The record before calibration, and the evidence its confidences are calibrated from.
+
+    The hybrid runs the model only on a report the rules did not settle (``hybrid.settled_by_rules``).
+    """
     if system not in SYSTEMS:
         raise ValueError(f"unknown system {system!r}: expected one of {', '.join(SYSTEMS)}")
     rules = label_cells(doc)
@@ -63,6 +76,8 @@ def parse_with_evidence(doc: Document, system: str, labeller=None) -> tuple[Repo
     if system in ("rules", "hybrid"):
         rule_fields, mapping_warnings = cells_to_fields(doc, rules.template, rules.collapsed, rules.cells)
         warnings.extend(mapping_warnings)
+        if system == "hybrid" and settled_by_rules(rule_fields, _checks(rules, rule_fields), rules.open_keys()):
+            system = "rules"
     if system in ("model", "hybrid"):
         model_fields, mapping_warnings = cells_to_fields(doc, rules.template, rules.collapsed,
                                                          model_cells(doc, rules, labeller or default_labeller()))
@@ -73,10 +88,15 @@ def parse_with_evidence(doc: Document, system: str, labeller=None) -> tuple[Repo
         warnings.extend(choices)
     else:
         fields = rule_fields if system == "rules" else model_fields
-    checks = run_checks(rules.template, rules.collapsed, fields) + narrative_checks(rules.statements, fields)
+    checks = _checks(rules, fields)
     report = Report(source=doc.source, template=rules.template, meta=read_meta(doc), fields=fields,
                     checks=checks, warnings=warnings)
-    return report, features_by_key(fields, rule_fields, model_fields, checks, rules.open_keys())
+    return Parsed(report, features_by_key(fields, rule_fields, model_fields, checks, rules.open_keys()), system)
+
+
+def _checks(rules: RuleLabels, fields: dict[str, Field]) -> list[Check]:
+    """The template's arithmetic and what the prose says of the tables, checked on ``fields``."""
+    return run_checks(rules.template, rules.collapsed, fields) + narrative_checks(rules.statements, fields)
 
 
 def found_report(report: Report) -> bool:
@@ -95,32 +115,3 @@ def model_cells(doc: Document, rules: RuleLabels, labeller) -> list[Cell]:
                                           readings_for=partial(row_readings, rows=row_specs(template, collapsed)),
                                           balance=partial(table_balance, template=template, collapsed=collapsed),
                                           printed_rows=rules.printed_rows))
-
-
-def system_version(system: str, labeller=None) -> str:
-    """A string that changes whenever the output of ``system`` may change: the parser's code and data
-    (``provenance.parser_version``), and every file of the checkpoint in use (``labeller``'s, by default the
-    installed one): weights, config, tokenizer and calibration.
-
-    Raises FileNotFoundError for a model-based system when no checkpoint is installed.
-    """
-    if system == "rules":
-        return f"rules-{parser_version()}"
-    from model.inference import checkpoint_version
-
-    version = labeller.version if labeller is not None else checkpoint_version()
-    if version == "no-model":
-        raise FileNotFoundError("no model checkpoint installed in model/checkpoint (run `nianbao train`)")
-    return f"{system}-{parser_version()}-{version}"
-
-
-def check_system(system: str) -> None:
-    """Raise ValueError naming what is damaged in the installed model or calibration ``system`` would use.
-
-    A batch calls it before its first file, so a broken install is one error, not one per file.
-    """
-    load_calibration()
-    if system != "rules":
-        from model.inference import check_checkpoint
-
-        check_checkpoint()

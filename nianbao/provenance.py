@@ -14,7 +14,7 @@ from nianbao.paths import DATA_DIR, MODEL_DIR, ROOT
 
 # What a parse runs (``evaluate/`` and ``training/`` never change a record), the schema it maps to, and the
 # installed calibration, which turns the rule layer's evidence into confidences (a model's calibration is a
-# file of its checkpoint, in the checkpoint's version: ``pipeline.system_version``).
+# file of its checkpoint, in the checkpoint's version: ``systems.system_version``).
 PARSER_PACKAGES = ("nianbao", "rules_fallback", "model")
 PARSER_DATA = (DATA_DIR / "schema.json", MODEL_DIR / "calibration.json")
 

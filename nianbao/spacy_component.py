@@ -33,7 +33,8 @@ from spacy.tokens import Doc, Span
 from spacy.util import ensure_path
 
 from nianbao.confidence import CALIBRATION_FILE
-from nianbao.pipeline import SYSTEMS, default_labeller, found_report, parse_document
+from nianbao.pipeline import default_labeller, found_report, parse_document
+from nianbao.systems import SYSTEMS
 from nianbao.text import normalise
 
 SPANS_KEY = "nianbao"

@@ -12,14 +12,14 @@ import zipfile
 import pandas as pd
 import pytest
 
-from nianbao import pipeline
+from nianbao import pipeline, systems
 from nianbao.cli import main
 from nianbao.records import Check, Field, Report
 
 CALLS: list[str] = []
 
 
-def stand_in_parser(doc, system="hybrid"):
+def stand_in_parser(doc, system="hybrid", labeller=None):
     """A report whose one field is the count of lines; "崩溃" makes it raise, "核对" fails a check, "新闻"
     finds no table cell."""
     CALLS.append(doc.source)
@@ -38,7 +38,7 @@ def stand_in_parser(doc, system="hybrid"):
 def stand_in(monkeypatch):
     CALLS.clear()
     monkeypatch.setattr(pipeline, "parse_document", stand_in_parser)
-    monkeypatch.setattr(pipeline, "system_version", lambda system: f"{system}-test-1")
+    monkeypatch.setattr(systems, "system_version", lambda system: f"{system}-test-1")
 
 
 def parse(*argv) -> int:
@@ -130,7 +130,7 @@ def test_a_changed_file_a_new_system_version_and_force_parse_again(tmp_path, cap
     CALLS.clear()
     parse(folder, "--out", out, "--force")
     assert CALLS == [str(folder / "a.txt"), str(folder / "b.txt")]
-    monkeypatch.setattr(pipeline, "system_version", lambda system: f"{system}-test-2")
+    monkeypatch.setattr(systems, "system_version", lambda system: f"{system}-test-2")
     CALLS.clear()
     parse(folder, "--out", out)
     assert len(CALLS) == 2
@@ -228,7 +228,7 @@ def test_a_system_that_cannot_load_stops_the_run_before_any_file(tmp_path, capsy
     def no_checkpoint(system):
         raise FileNotFoundError("no model checkpoint installed in model/checkpoint (run `nianbao train`)")
 
-    monkeypatch.setattr(pipeline, "system_version", no_checkpoint)
+    monkeypatch.setattr(systems, "system_version", no_checkpoint)
     write(tmp_path, "a.txt", "一\n")
     assert parse(tmp_path / "a.txt", "--out", tmp_path / "out", "--system", "hybrid") == 2
     assert "--system hybrid: no model checkpoint installed" in capsys.readouterr().err

@@ -5,16 +5,14 @@ import pytest
 
 from nianbao import confidence
 from nianbao.confidence import FEATURES, calibrated, features_by_key, load_calibration
-from nianbao.paths import SEEDS_DIR
+from nianbao.paths import REAL_DEV_DIR
 from nianbao.records import Check, Field
 from nianbao.pipeline import parse_document, parse_with_evidence
-from nianbao.text import normalise
+from nianbao.readers import read_document
 
-SEED = sorted(SEEDS_DIR.glob("*.txt"))[0]
-
-
-def seed_document():
-    return normalise(SEED.name, SEED.read_text(encoding="utf-8"))
+def unsettled_document():
+    """A report whose glued rows cut several ways: the hybrid runs the model on it."""
+    return read_document(REAL_DEV_DIR / "reports" / "pingtan-2025.txt")
 
 
 def write_calibration(folder, features=FEATURES, intercept=0.0):
@@ -27,9 +25,9 @@ def test_a_labeller_brings_its_own_calibration(installed_copy):
     from model.inference import Labeller
 
     write_calibration(installed_copy)  # every field's P(right) is 1 / (1 + e^0) = 0.5
-    own = parse_document(seed_document(), "hybrid", Labeller.load(installed_copy))
+    own = parse_document(unsettled_document(), "hybrid", Labeller.load(installed_copy))
     assert {field.confidence for field in own.fields.values()} == {0.5}
-    installed = parse_document(seed_document(), "hybrid")
+    installed = parse_document(unsettled_document(), "hybrid")
     assert {field.confidence for field in installed.fields.values()} != {0.5}
     assert [field.value for field in installed.fields.values()] == [field.value for field in own.fields.values()]
 
@@ -39,10 +37,11 @@ def test_a_checkpoint_without_a_calibration_gives_raw_confidences(installed_copy
 
     (installed_copy / confidence.CALIBRATION_FILE).unlink()
     labeller = Labeller.load(installed_copy)
-    raw, _ = parse_with_evidence(seed_document(), "hybrid", labeller)
-    report = parse_document(seed_document(), "hybrid", labeller)
+    raw = parse_with_evidence(unsettled_document(), "hybrid", labeller)
+    assert raw.decided_by == "hybrid"
+    report = parse_document(unsettled_document(), "hybrid", labeller)
     assert {key: field.confidence for key, field in report.fields.items()} == \
-        {key: field.confidence for key, field in raw.fields.items()}
+        {key: field.confidence for key, field in raw.report.fields.items()}
 
 
 def test_a_calibration_fitted_on_other_features_is_refused(tmp_path):

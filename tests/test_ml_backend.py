@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 
-from model.inference import checkpoint_version
+from model.checkpoint_files import checkpoint_version
 from training.features import example_document
 from training.label_studio import SECTIONS, region
 from training.ml_backend import STORE_FILE, Backend, create_app

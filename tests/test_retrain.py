@@ -11,7 +11,7 @@ import shutil
 import pytest
 
 from evaluate.scoring import Tally
-from model.inference import checkpoint_version
+from model.checkpoint_files import checkpoint_version
 from nianbao.cli import main
 from training.features import example_document
 from training.gate import Figure, Verdict, install

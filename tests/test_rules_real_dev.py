@@ -202,7 +202,8 @@ def test_fields_of_a_glued_row_the_text_leaves_open_are_marked_as_a_choice_for_t
 
     # pingtan-2025 prints 规范性文件 '5845546': issued | repealed | in force cut many ways, none settled.
     doc = read_document(REAL_DEV_DIR / "reports" / "pingtan-2025.txt")
-    report, features = parse_with_evidence(doc, "rules")
+    parsed = parse_with_evidence(doc, "rules")
+    report, features = parsed.report, parsed.features
     column = FEATURES.index("text_open")
     assert features["active.normative.issued"][column] == 1.0
     assert report.fields["active.normative.issued"].value is None

@@ -3,10 +3,10 @@
     nianbao calibrate [--model CHECKPOINT] [--n 140] [--fit-seed 1001] [--check-seed 1002]
 
 Generates two disjoint sets of synthetic reports (every style; seeds never used in training), parses
-each with every system, records each field's evidence (``nianbao.confidence.field_features``) and
-whether its value equals the gold, fits one logistic regression per system on the first set, writes
-``calibration.json`` into the checkpoint (the installed one unless ``--model`` names another), and prints
-the reliability table on the second set.
+each with every system (a hybrid parse the rules settle counts as the rules'), records each field's
+evidence (``nianbao.confidence.field_features``) and whether its value equals the gold, fits one
+logistic regression per system on the first set, writes ``calibration.json`` into the checkpoint (the
+installed one unless ``--model`` names another), and prints the reliability table on the second set.
 """
 from __future__ import annotations
 
@@ -22,7 +22,8 @@ from nianbao.errors import EXIT_OK, UsageError
 from nianbao.confidence import CALIBRATION_FILE, FEATURES, calibrated
 from nianbao.paths import MODEL_DIR
 from model.inference import CellsOnce, Labeller
-from nianbao.pipeline import SYSTEMS, parse_with_evidence
+from nianbao.pipeline import parse_with_evidence
+from nianbao.systems import SYSTEMS
 from nianbao.text import normalise
 from training.corpus import iter_examples
 from training.styles import STYLES, missing_converter
@@ -38,10 +39,12 @@ def evidence(n: int, seed: int, model: Labeller, systems=SYSTEMS) -> dict[str, t
         gold = example["gold"]["fields"]
         labeller = CellsOnce(model)  # model and hybrid share its cells
         for system in systems:
-            report, features = parse_with_evidence(doc, system, labeller)
+            parsed = parse_with_evidence(doc, system, labeller)
+            if parsed.decided_by != system:  # a hybrid parse the rules settled: calibrated as the rules'
+                continue
             for key, gold_value in gold.items():
-                field = report.fields.get(key)
-                found[system][0].append(features[key] if field else [0.0] * len(FEATURES))
+                field = parsed.report.fields.get(key)
+                found[system][0].append(parsed.features[key] if field else [0.0] * len(FEATURES))
                 found[system][1].append(field is not None and same_value(gold_value, field.value))
     return found
 

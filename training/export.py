@@ -55,7 +55,8 @@ class PreAnnotator:
     def __init__(self, model: str | Path | None = None):
         """``model``: the checkpoint whose hybrid parse pre-annotates (default: the installed one; the rule layer
         when none is installed).  A ``model`` given that does not load is an error, not a quiet fall back."""
-        from model.inference import Labeller, checkpoint_version
+        from model.checkpoint_files import checkpoint_version
+        from model.inference import Labeller
 
         path = Path(model) if model else MODEL_DIR
         try:

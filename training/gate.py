@@ -11,7 +11,7 @@ Both checkpoints parse the same reports with the model-only and the hybrid syste
 A tie passes: a retraining aimed at one layout should leave the others where they were, not improve them.
 ``--force`` installs a refused checkpoint anyway.  The replaced checkpoint is moved to
 ``model/previous/<version>/`` (git-ignored; ``version`` is its files' fingerprint,
-``model.inference.checkpoint_version``), from where it is reinstated by moving it back.
+``model.checkpoint_files.checkpoint_version``), from where it is reinstated by moving it back.
 """
 from __future__ import annotations
 
@@ -146,7 +146,7 @@ def install(new: str | Path, target: Path = MODEL_DIR) -> Path | None:
     (``nianbao.confidence``): fitted for the old model, it is still better than raw scores until
     ``nianbao calibrate`` refits it.
     """
-    from model.inference import checkpoint_version
+    from model.checkpoint_files import checkpoint_version
 
     previous = target.parent / PREVIOUS
     previous.mkdir(parents=True, exist_ok=True)

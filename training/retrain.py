@@ -68,7 +68,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, train_styles: list[str]) -> int:
-    from model.inference import Labeller, checkpoint_version
+    from model.checkpoint_files import checkpoint_version
+    from model.inference import Labeller
     from training.annotations import load_annotations
     from training.command import generate
     from training.gate import compare, gate_reports_among, install_if_passed
