@@ -19,6 +19,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Iterator
+from contextlib import contextmanager
 from concurrent.futures import FIRST_COMPLETED, wait
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
@@ -26,15 +27,15 @@ from pathlib import Path
 
 from pebble import ProcessExpired, ProcessPool
 
-from nianbao import pipeline
 from nianbao.errors import InputError
+from nianbao.paths import MODEL_DIR
 from nianbao.readers import read_document
 from nianbao.records import Report
 from nianbao.text import normalise
 from nianbao.writers import write_json
 
-# A few lines of a report, parsed once when a worker starts: the parser's libraries, the model's first
-# forward pass and its threads are then in place before the memory budget is measured from there.
+# A few lines of a report, parsed once when a worker starts: the rule layer's libraries are then in place
+# before the memory budget is measured from there.
 _WARM_UP_TEXT = "一、总体情况\n二、主动公开政府信息情况\n行政许可 | 1 | 0 | 1\n"
 
 
@@ -78,8 +79,10 @@ def parse_report(path: str, system: str, megabytes: int = 0) -> Report | Outcome
     thousands, and its reason says what to look at.  A file in which not one table cell of a report was
     found (a news page, a report whose tables are pictures) is a failure too, not a record of nulls.
     """
+    from nianbao import pipeline  # here, not at the top: the batch process schedules files and never parses
+
     try:
-        report = pipeline.parse_document(read_document(path), system)
+        report = pipeline.parse_document(read_document(path), system, _WORKER.labeller)
     except InputError as error:
         return Outcome(error.reason)
     except MemoryError:
@@ -160,23 +163,56 @@ def _threads_per_worker(workers: int) -> int:
     return max(1, len(os.sched_getaffinity(0)) // workers)
 
 
-def _start_worker(parent: int, system: str, threads: int, megabytes: int) -> None:
-    """In a worker: give torch its share of the cores, load the parser, cap the memory, and exit when the
-    batch process is gone.
+@dataclass
+class _Worker:
+    """What ``_start_worker`` settles for the files this process parses (in the batch process: nothing)."""
 
-    Torch's default is one thread per core in every process; two workers on two cores then run four
-    threads that get in each other's way: 3.1 reports/s against 6.3 with one thread each
-    (``benchmarks/bench_batch.py --system hybrid``, 160 reports, two cores).
+    threads: int = 0
+    megabytes: int = 0
+    labeller: object = None  # the shipped model, loaded at the first file that needs it (``_ModelOnFirstUse``)
+
+
+_WORKER = _Worker()
+
+
+class _ModelOnFirstUse:
+    """The shipped model, loaded when a file first needs it: a worker whose files the rules all settle never
+    imports torch.  The memory budget is lifted while it loads and measured again from there, so the
+    model's gigabyte of address space is the worker's cost, not the budget of the file that happened to
+    need it first."""
+
+    checkpoint = MODEL_DIR  # calibrated like the shipped model it is
+
+    def label(self, doc, facts):
+        from nianbao import pipeline
+
+        if not pipeline.default_labeller.cache_info().currsize:
+            import torch
+
+            torch.set_num_threads(_WORKER.threads)
+            with _uncapped(_WORKER.megabytes):
+                pipeline.default_labeller()
+        return pipeline.default_labeller().label(doc, facts)
+
+
+def _start_worker(parent: int, system: str, threads: int, megabytes: int) -> None:
+    """In a worker: load the rule layer, cap the memory, and exit when the batch process is gone.
+
+    The model, if ``system`` uses it, is loaded by the first file the rules do not settle
+    (``_ModelOnFirstUse``), with ``threads`` threads: torch's default is one thread per core in every
+    process, and two workers on two cores then run four threads that get in each other's way: 3.1
+    reports/s against 6.3 with one thread each (``benchmarks/bench_batch.py --system hybrid``, 160
+    reports, two cores).
 
     A batch killed with SIGKILL (by hand, or by the kernel for memory) cannot stop its workers, and a
     worker waiting for work never sees its queue close, so without the watch it would wait forever.
     """
-    if system != "rules":
-        import torch
+    _WORKER.threads, _WORKER.megabytes = threads, megabytes
+    from nianbao import pipeline
 
-        torch.set_num_threads(threads)
+    _WORKER.labeller = _ModelOnFirstUse() if system != "rules" else None
     try:
-        pipeline.parse_document(normalise("warm-up", _WARM_UP_TEXT), system)
+        pipeline.parse_document(normalise("warm-up", _WARM_UP_TEXT), "rules")
     except Exception:  # noqa: BLE001 - a problem of the parser itself shows again, named, on the first file
         pass
     if megabytes:
@@ -188,6 +224,20 @@ def _start_worker(parent: int, system: str, threads: int, megabytes: int) -> Non
         os._exit(1)
 
     threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
+
+
+@contextmanager
+def _uncapped(megabytes: int):
+    """Lift the address-space cap for what runs inside, and cap again from the size it leaves."""
+    if not megabytes:
+        yield
+        return
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    resource.setrlimit(resource.RLIMIT_AS, (hard, hard))
+    try:
+        yield
+    finally:
+        _cap_address_space(megabytes)
 
 
 def _cap_address_space(megabytes: int) -> None:
