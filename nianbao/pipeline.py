@@ -76,7 +76,8 @@ def parse_with_evidence(doc: Document, system: str, labeller=None) -> Parsed:
     if system in ("rules", "hybrid"):
         rule_fields, mapping_warnings = cells_to_fields(doc, rules.template, rules.collapsed, rules.cells)
         warnings.extend(mapping_warnings)
-        if system == "hybrid" and settled_by_rules(rule_fields, _checks(rules, rule_fields), rules.open_keys()):
+        if system == "hybrid" and settled_by_rules(rule_fields, _checks(rules, rule_fields), rules.open_keys(),
+                                                   rules.table_rows()):
             system = "rules"
     if system in ("model", "hybrid"):
         model_fields, mapping_warnings = cells_to_fields(doc, rules.template, rules.collapsed,

@@ -20,7 +20,7 @@ from rules_fallback.narrative import Statement, read_statements, settle_by_narra
 from rules_fallback.pages import blank_page_furniture
 from rules_fallback.sections import Region, find_regions
 from rules_fallback.tables import RowReading, read_labelled_rows, read_review_rows, resolve_with_table_rules
-from rules_fallback.template import detect_template, section_keys, section_rows, template_keys
+from rules_fallback.template import detect_template, printed_rows as template_rows, section_keys, section_rows, template_keys
 
 _SENTENCE = re.compile(r"[^。\n]*[。\n]?")
 # A number that could be a cell: not a year (2020年), not a list or heading number (1.  （4）  4、).
@@ -71,6 +71,11 @@ class RuleLabels:
     def tableless_keys(self) -> set[str]:
         """The keys of the sections that print no table."""
         return {key for section in self.tableless for key in section_keys(self.template, section, self.collapsed)}
+
+    def table_rows(self) -> list[tuple[str, ...]]:
+        """The keys of every printed row of the sections that print a table (``template.printed_rows``)."""
+        tableless = self.tableless_keys()
+        return [row for row in template_rows(self.template, self.collapsed) if not tableless.intersection(row)]
 
     def key_regions(self) -> dict[str, tuple[int, int]]:
         """For each key of a section found, where its table lies: its cells are there and nowhere else."""

@@ -61,12 +61,16 @@ def _fields(**values):
 CHECK = Check(rule="row_total", where="x", ok=True, lhs=3, rhs=3, keys=["a", "b", "c"])
 
 
+ROWS = [("a", "b", "c"), ("d", "e")]  # d, e: a row in no check, as section 二's are
+
+
 @pytest.mark.parametrize("fields, checks, open_keys, settled", [
-    (_fields(a=1, b=2, c=3), [CHECK], frozenset(), True),
-    (_fields(a=1, b=2, c=4), [replace(CHECK, ok=False, rhs=4)], frozenset(), False),  # a sum is broken
-    (_fields(a=1, b=2, c=None), [replace(CHECK, ok=None, rhs=None)], frozenset(), False),  # a cell not found
-    (_fields(a=1, b=2, c=3), [CHECK], frozenset({"a"}), False),  # a glued row read one of several ways
-    (_fields(a=None, b=None, c=None), [], frozenset(), False),  # nothing read at all: not a report the rules know
+    (_fields(a=1, b=2, c=3, d=4, e=None), [CHECK], frozenset(), True),  # e: a blank cell of a row read
+    (_fields(a=1, b=2, c=4, d=4, e=5), [replace(CHECK, ok=False, rhs=4)], frozenset(), False),  # a sum is broken
+    (_fields(a=1, b=2, c=None, d=4, e=5), [replace(CHECK, ok=None, rhs=None)], frozenset(), False),  # a cell not found
+    (_fields(a=1, b=2, c=3, d=None, e=None), [CHECK], frozenset(), False),  # a row in no check not read at all
+    (_fields(a=1, b=2, c=3, d=4, e=5), [CHECK], frozenset({"a"}), False),  # a glued row read one of several ways
+    (_fields(a=None, b=None, c=None, d=None, e=None), [], frozenset(), False),  # nothing read: not a report
 ])
 def test_what_settles_a_report(fields, checks, open_keys, settled):
-    assert settled_by_rules(fields, checks, open_keys) is settled
+    assert settled_by_rules(fields, checks, open_keys, ROWS) is settled
