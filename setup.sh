@@ -17,5 +17,5 @@ fi
 python3 -m venv .venv
 .venv/bin/pip install -q --upgrade pip
 .venv/bin/pip install -q torch==2.13.0
-.venv/bin/pip install -q -e ".[ray,test,label-studio]"  # extras the tests run: the Ray engine, fuzzing, the ML backend
+.venv/bin/pip install -q -e ".[ray,test,label-studio,bench]"  # extras the tests and benchmarks run: the Ray engine, fuzzing, the ML backend
 echo "nianbao is set up: source .venv/bin/activate"
