@@ -27,12 +27,12 @@ and the probability of the key it was given.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import product
 
 import numpy as np
 
+from nianbao.contracts import Balance, ReadingsFor
 from nianbao.schema import ARABIC_ITEM_NUMBER, empty_cell_marks
 from nianbao.text import CELL_BORDERS
 
@@ -218,36 +218,6 @@ def assign_keys(spans: list[ValueSpan], key_mass: np.ndarray,
     picked, columns = linear_sum_assignment(gain, maximize=True)
     return [(spans[rows[row]], int(keys[column]), float(np.exp(scores[row, column])))
             for row, column in zip(picked, columns) if gain[row, column] > 0]
-
-
-# ``readings_for(glued text, the model's keys for its cells)``: the readings of the run as a whole printed
-# row (cuts into its cells that keep its sums, where it has any), each (the row's keys in printed order,
-# one part per key), from the rule layer (``rules_fallback.tables.row_readings``).
-ReadingsFor = Callable[[str, list[str]], list[tuple[tuple[str, ...], list[str]]]]
-# The rule layer's word on printed cells (raw text by key): how many of the table's equations involving
-# the given keys hold, minus those broken (``rules_fallback.tables.table_balance``).
-Balance = Callable[[dict[str, str], set[str]], int]
-
-
-@dataclass(frozen=True)
-class TableFacts:
-    """What the rule layer knows of a report's tables, for decoding the model's labels into cells.
-
-    ``keys``: the fields of the report's template, the only keys a cell may take.  ``where``: for a key,
-    the characters of ``doc.norm`` its table lies in (under its section's heading); a cell of that key
-    lies there, never in the prose before or in another table.  ``readings_for`` and ``balance``: the
-    cuts of a glued run that a printed row allows, and how well cells keep the table's equations
-    (``recut_glued_runs``).  ``printed_rows``: every table row found, with its keys and where it is printed
-    (``rules_fallback.parser.PrintedRows``), what a model of the ``roles`` labels maps its cells onto
-    (``model.placement``).  Every fact is optional: without them the model's labels stand alone (and a
-    ``roles`` model names no field).
-    """
-
-    keys: Iterable[str] | None = None
-    where: Mapping[str, tuple[int, int]] | None = None
-    readings_for: ReadingsFor | None = None
-    balance: Balance | None = None
-    printed_rows: Sequence | None = None
 
 
 def recut_glued_runs(spans: list[ValueSpan], cells: list[tuple[ValueSpan, int, float]], begin: np.ndarray,

@@ -18,9 +18,10 @@ from transformers import AutoModelForTokenClassification, AutoTokenizer
 
 from model.checkpoint_files import check_checkpoint, checkpoint_version
 from model.encoding import encode_text, kept_tokens, window_bounds, with_special_tokens
-from model.decoding import TableFacts, assign_keys, cell_spans, recut_glued_runs
+from model.decoding import assign_keys, cell_spans, recut_glued_runs
 from model.labels import OUTSIDE, is_field_tag, scheme_of
 from model.placement import place_cells
+from nianbao.contracts import TableFacts
 from nianbao.paths import MODEL_DIR
 from nianbao.records import Cell
 from nianbao.text import Document
@@ -162,7 +163,7 @@ class Labeller:
     def label(self, doc: Document, facts: TableFacts = TableFacts()) -> list[Cell]:
         """The value cells of a report (``by="model"``), offsets into ``doc.norm``, each key at most once.
 
-        ``facts``, what the rule layer knows of the report's tables (``model.decoding.TableFacts``), limit
+        ``facts``, what the rule layer knows of the report's tables (``nianbao.contracts.TableFacts``), limit
         the keys and where each may lie, and let decoding re-cut glued runs by the table's sums.
         """
         predictions = self.predict_tokens(doc.norm)

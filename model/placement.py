@@ -25,12 +25,13 @@ to them in order when they number exactly their columns.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import NamedTuple
 
 import numpy as np
 
 from model.decoding import EQUATION_WEIGHT, ValueSpan
+from nianbao.contracts import Balance, PrintedRows, ReadingsFor
 
 _EPSILON = 1e-9
 
@@ -42,11 +43,11 @@ class Placed(NamedTuple):
 
 
 def place_cells(spans: list[ValueSpan], begin: np.ndarray, inside: np.ndarray, offsets: list[tuple[int, int]],
-                text: str, printed_rows: Sequence, readings_for: Callable | None = None,
-                balance: Callable | None = None) -> list[Placed]:
+                text: str, printed_rows: Sequence[PrintedRows], readings_for: ReadingsFor | None = None,
+                balance: Balance | None = None) -> list[Placed]:
     """Keyed cells for the model's value ``spans`` (token ranges, ``model.decoding.cell_spans``) by the rows
     the rule layer found (``printed_rows``: items with ``rows``, the keys of each row, and ``start``/``end`` in
-    ``text``, as ``rules_fallback.parser.PrintedRows``); cells outside every row are left out."""
+    ``text``, as ``nianbao.contracts.PrintedRows``); cells outside every row are left out."""
     log_begin, log_inside = np.log(begin + _EPSILON), np.log(inside + _EPSILON)
     def _start(span: ValueSpan) -> int:
         return offsets[span.first][0]
@@ -105,7 +106,7 @@ def _widened(mine: list[ValueSpan], offsets: list[tuple[int, int]], text: str, r
 
 
 def _scored_readings(mine: list[ValueSpan], end: int, keys: list[str], log_begin: np.ndarray, log_inside: np.ndarray,
-                     offsets: list[tuple[int, int]], text: str, readings_for: Callable) -> list[tuple[float, list[Placed]]]:
+                     offsets: list[tuple[int, int]], text: str, readings_for: ReadingsFor) -> list[tuple[float, list[Placed]]]:
     """The readings of the row's glued run (its cells, then up to token ``end``) as the row itself, best first:
     (score, cells)."""
     first = mine[0].first
@@ -130,7 +131,7 @@ def _scored_readings(mine: list[ValueSpan], end: int, keys: list[str], log_begin
     return scored
 
 
-def _balance(placed: list[Placed], open_rows: list, text: str, offsets: list[tuple[int, int]], balance: Callable) -> None:
+def _balance(placed: list[Placed], open_rows: list, text: str, offsets: list[tuple[int, int]], balance: Balance) -> None:
     """Where a glued row's sums allow several cuts, take the one whose cells best keep the table's equations."""
     def raw(cell: Placed) -> str:
         return text[offsets[cell.span.first][0]:offsets[cell.span.last - 1][1]]

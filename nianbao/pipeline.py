@@ -10,9 +10,8 @@ the rule layer in every system.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache, partial
+from functools import lru_cache
 
-from model.decoding import TableFacts
 from nianbao.confidence import apply_calibration, features_by_key, load_calibration
 from nianbao.hybrid import reconcile, settled_by_rules
 from nianbao.records import Cell, Check, Field, Report
@@ -23,7 +22,6 @@ from rules_fallback.mapping import cells_to_fields
 from rules_fallback.meta import read_meta
 from rules_fallback.narrative import narrative_checks
 from rules_fallback.parser import RuleLabels, label_cells
-from rules_fallback.tables import row_readings, row_specs, table_balance
 
 @lru_cache(maxsize=1)
 def default_labeller():
@@ -111,8 +109,4 @@ def model_cells(doc: Document, rules: RuleLabels, labeller) -> list[Cell]:
     section where the rule layer found that table; a glued run that is not read as a whole printed row
     whose sums hold is re-cut by the model among the cuts that are, and where several are, the one that
     keeps the table's columns is taken (``model.decoding.recut_glued_runs``)."""
-    template, collapsed = rules.template, rules.collapsed
-    return labeller.label(doc, TableFacts(keys=rules.field_keys(), where=rules.key_regions(),
-                                          readings_for=partial(row_readings, rows=row_specs(template, collapsed)),
-                                          balance=partial(table_balance, template=template, collapsed=collapsed),
-                                          printed_rows=rules.printed_rows))
+    return labeller.label(doc, rules.table_facts())

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import NamedTuple
-
+from nianbao.contracts import PrintedRows, TableFacts
 from nianbao.records import Cell
 from nianbao.schema import get_template, load_schema
 from nianbao.text import Document
@@ -18,6 +17,7 @@ from rules_fallback.checks import equations
 from rules_fallback.labels import find_labels, mask_labels
 from rules_fallback.narrative import Statement, read_statements, settle_by_narrative
 from rules_fallback.pages import blank_page_furniture
+from rules_fallback.readings import table_facts
 from rules_fallback.sections import Region, find_regions
 from rules_fallback.tables import RowReading, read_labelled_rows, read_review_rows, resolve_with_table_rules
 from rules_fallback.template import detect_template, printed_rows as template_rows, section_keys, section_rows, template_keys
@@ -25,18 +25,6 @@ from rules_fallback.template import detect_template, printed_rows as template_ro
 _SENTENCE = re.compile(r"[^。\n]*[。\n]?")
 # A number that could be a cell: not a year (2020年), not a list or heading number (1.  （4）  4、).
 _CELL_NUMBER = re.compile(r"(?<![\d.])\d+(?![\d.年）)、])")
-
-
-class PrintedRows(NamedTuple):
-    """Where one or more table rows are printed (``norm[start:end]``) and their keys in printed order: one row
-    under its label, or several when a converter dropped the labels of the rows after it.  ``columns``: the
-    key the rule layer gave the cell starting at each offset, where it read the rows; a row with blank cells
-    is placed by the table's spacing (``rules_fallback.blanks``), not in order."""
-
-    rows: tuple[tuple[str, ...], ...]
-    start: int
-    end: int
-    columns: dict[int, str]
 
 
 @dataclass
@@ -76,6 +64,10 @@ class RuleLabels:
         """The keys of every printed row of the sections that print a table (``template.printed_rows``)."""
         tableless = self.tableless_keys()
         return [row for row in template_rows(self.template, self.collapsed) if not tableless.intersection(row)]
+
+    def table_facts(self) -> TableFacts:
+        """What a labeller is told of this report's tables (``nianbao.contracts.TableFacts``)."""
+        return table_facts(self.template, self.collapsed, self.field_keys(), self.key_regions(), self.printed_rows)
 
     def key_regions(self) -> dict[str, tuple[int, int]]:
         """For each key of a section found, where its table lies: its cells are there and nowhere else."""

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from itertools import product, takewhile
 from typing import NamedTuple
 
@@ -19,12 +18,11 @@ from nianbao.records import Cell
 from nianbao.schema import Template, field_spec
 from rules_fallback.blanks import LineLayout, PrintedRowSpans, line_layout, on_one_line, place, place_by_columns
 from rules_fallback.cells import GapCells, Slot, read_gap
-from rules_fallback.checks import Equation, equations
+from rules_fallback.checks import Equation
 from rules_fallback.glued import split_glued_digits
 from rules_fallback.labels import Label
+from rules_fallback.readings import printed_value, row_totals
 from rules_fallback.sections import Region
-from rules_fallback.template import printed_rows
-from rules_fallback.values import normalise_value
 
 # How sure the rule layer is of a cell, by how it was read: the mapping keeps the surer of two claims.
 CONFIDENCE = {"printed": 1.0, "split": 0.95, "split_by_row_rule": 0.9, "split_by_table_rules": 0.85,
@@ -57,87 +55,6 @@ class RowReading:
 
 def _cell(norm: str, key: str, span: tuple[int, int], how: str) -> Cell:
     return Cell(key, span[0], span[1], norm[span[0]:span[1]], CONFIDENCE[how], "rules")
-
-
-def _row_totals(keys: list[str], rules: list[Equation]) -> dict[int, list[int]]:
-    """Equations inside one row ("total = sum of the six applicant columns") as cell positions."""
-    index = {key: i for i, key in enumerate(keys)}
-    return {index[eq.lhs[0]]: [index[k] for k in eq.rhs] for eq in rules
-            if len(eq.lhs) == 1 and all(k in index for k in eq.keys)}
-
-
-# Glued cells up to a unit or the next sign: a run of digits may hold several cells, a unit ends one.
-_GLUED_CELLS = re.compile(r"[+-]?\d[\d.,]*[^\d+-]*")
-
-
-class PrintedRow(NamedTuple):
-    """A printed row: its keys in printed order, its sum rule as cell positions (none for the rows of
-    section 二), which cells may hold a decimal."""
-
-    keys: tuple[str, ...]
-    totals: dict[int, list[int]]
-    decimal_ok: list[bool]
-
-
-@lru_cache(maxsize=None)
-def row_specs(template: str, collapsed: bool) -> tuple[PrintedRow, ...]:
-    """The printed rows of ``template`` (``template.printed_rows``) with their sum rules."""
-    rules = list(equations(template, collapsed))
-    return tuple(PrintedRow(keys, _row_totals(list(keys), rules), [field_spec(key).kind == "amount" for key in keys])
-                 for keys in printed_rows(template, collapsed))
-
-
-def row_readings(glued: str, model_keys: list[str],
-                 rows: tuple[PrintedRow, ...]) -> list[tuple[tuple[str, ...], list[str]]]:
-    """Every reading of a glued run as a whole printed row that keeps the row's sums, if it has any: (the
-    row's keys in printed order, the run cut into one number per key), for the rows of ``rows``
-    (``row_specs``) that share the most keys with ``model_keys``.
-
-    The model proposes cells for a glued run and which field each is; this is the rule layer's part of
-    choosing where to cut it (``model.decoding.recut_glued_runs``): which rows can be meant, how many
-    cells they have, and which cuts add up.
-    """
-    tokens = _GLUED_CELLS.findall(glued)  # a unit ends a cell: "1583632项611项216项"
-    if "".join(tokens) != glued:
-        return []
-    shared = [len(set(model_keys).intersection(row.keys)) for row in rows]
-    readings = []
-    for row, count in zip(rows, shared):
-        if count and count == max(shared):
-            splits = split_glued_digits(tokens, len(row.keys), row.decimal_ok, row.totals).splits
-            readings += [(row.keys, parts) for parts in splits]
-    return readings
-
-
-def table_balance(raw_by_key: dict[str, str], keys: set[str], template: str, collapsed: bool) -> int:
-    """How well printed cells (raw text by field key) keep the table's equations that involve any of
-    ``keys``: those that hold minus those broken; one with a cell missing or unreadable counts neither way.
-
-    All the cuts ``row_readings`` gives a glued row keep the row's own sums; the column equations (new
-    + carried over = results + carried forward, results add up to 总计) tell them apart.
-    """
-    involved = {eq for key in keys for eq in _equations_of(template, collapsed).get(key, ())}
-    values = {key: _printed_value(raw_by_key[key], key) for eq in involved for key in eq.keys if key in raw_by_key}
-    return sum(eq.state(values) for eq in involved)
-
-
-@lru_cache(maxsize=65536)
-def _printed_value(raw: str, key: str) -> int | float | None:
-    """A cell's value, None when it cannot be read as one (cached: ``table_balance`` asks again and again)."""
-    try:
-        return normalise_value(raw, field_spec(key).kind)
-    except ValueError:
-        return None
-
-
-@lru_cache(maxsize=None)
-def _equations_of(template: str, collapsed: bool) -> dict[str, tuple[Equation, ...]]:
-    """The equations of ``template`` each key appears in."""
-    found: dict[str, list[Equation]] = {}
-    for eq in equations(template, collapsed):
-        for key in eq.keys:
-            found.setdefault(key, []).append(eq)
-    return {key: tuple(eqs) for key, eqs in found.items()}
 
 
 def read_row(norm: str, gap: GapCells, name: str, keys: list[str], rules: list[Equation]) -> RowReading:
@@ -177,7 +94,7 @@ def _split_glued(norm: str, reading: RowReading, spans: list[tuple[int, int]], r
     tokens = [norm[s:e] for s, e in spans]
     keys = reading.keys
     decimal_ok = [field_spec(key).kind == "amount" for key in keys]
-    totals = _row_totals(keys, rules)
+    totals = row_totals(keys, rules)
     splits = split_glued_digits(tokens, len(keys), decimal_ok, limit=2)
     how = "split"
     if totals and (len(splits.splits) != 1 or not splits.exhaustive):
@@ -346,7 +263,7 @@ def _choose_jointly(ambiguous: list[RowReading], rules: list[Equation], known) -
 
 def cell_value(cell: Cell) -> float | None:
     """The value of a cell the rule layer read (None when its text is no value)."""
-    return _printed_value(cell.raw, cell.key)
+    return printed_value(cell.raw, cell.key)
 
 
 def _row_end(labels: list[Label], index: int, rows: tuple[str, ...], end: int) -> int:

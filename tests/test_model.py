@@ -11,14 +11,15 @@ import torch
 from transformers import AutoTokenizer, BertConfig, BertForTokenClassification
 
 from model.encoding import encode_text, table_regions, window_bounds
-from model.decoding import (TableFacts, ValueSpan, assign_keys, no_leading_zeros, printed_values, recut_glued_runs,
+from nianbao.contracts import TableFacts
+from model.decoding import (ValueSpan, assign_keys, no_leading_zeros, printed_values, recut_glued_runs,
                             separated_numbers_whole, value_spans, whole_numbers)
 from model.inference import CellsOnce, Labeller
 from model.labels import label_groups, label_list
 from model.tokenizer import build_bpe_tokenizer, build_char_tokenizer
 from nianbao.schema import all_field_keys
 from nianbao.text import normalise
-from rules_fallback.tables import row_readings, row_specs
+from rules_fallback.readings import row_readings, row_specs
 from training.features import IGNORED, char_tags, example_document, example_features
 from training.train import train
 

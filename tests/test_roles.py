@@ -7,7 +7,6 @@ own error, not the design's.
 from __future__ import annotations
 
 import json
-from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -22,7 +21,6 @@ from model.placement import place_cells
 from nianbao.paths import MODEL_DIR, REAL_DEV_DIR
 from nianbao.text import normalise
 from rules_fallback.parser import label_cells
-from rules_fallback.tables import row_readings, row_specs, table_balance
 from training.annotations import load_annotations
 from training.command import generate
 from training.pretrain import pretrain
@@ -78,10 +76,9 @@ def test_a_glued_row_takes_the_cut_that_keeps_its_sum_and_the_model_prefers():
     inside[start:start + 11] = 0.6
     begin[[start, start + 3, start + 8]] = 0.9  # the model sees 217 | 10000 | 218: no whole row
     spans = [ValueSpan(start, start + 3, 0.9), ValueSpan(start + 3, start + 8, 0.6), ValueSpan(start + 8, start + 11, 0.9)]
-    template, collapsed = rules.template, rules.collapsed
-    placed = place_cells(spans, begin, inside, offsets, doc.norm, rules.printed_rows,
-                         partial(row_readings, rows=row_specs(template, collapsed)),
-                         partial(table_balance, template=template, collapsed=collapsed))
+    facts = rules.table_facts()
+    placed = place_cells(spans, begin, inside, offsets, doc.norm, facts.printed_rows, facts.readings_for,
+                         facts.balance)
     read = {cell.key: doc.norm[cell.span.first:cell.span.last] for cell in placed}
     assert read == {"requests.new.natural": "217", "requests.new.commercial": "1", "requests.new.research": "0",
                     "requests.new.social": "0", "requests.new.legal": "0", "requests.new.other_org": "0",
@@ -150,10 +147,9 @@ def test_a_glued_run_is_cut_to_its_row_however_the_model_ends_it(rows, run, read
     offsets = [(index, index + 1) for index in range(len(doc.norm))]
     begin, inside = np.full(len(doc.norm), 0.01), np.full(len(doc.norm), 0.7)
     begin[start] = 0.9
-    template, collapsed = rules.template, rules.collapsed
-    placed = place_cells([ValueSpan(start, start + read_as, 0.9)], begin, inside, offsets, doc.norm, rules.printed_rows,
-                         partial(row_readings, rows=row_specs(template, collapsed)),
-                         partial(table_balance, template=template, collapsed=collapsed))
+    facts = rules.table_facts()
+    placed = place_cells([ValueSpan(start, start + read_as, 0.9)], begin, inside, offsets, doc.norm,
+                         facts.printed_rows, facts.readings_for, facts.balance)
     read = {cell.key: doc.norm[cell.span.first:cell.span.last] for cell in placed}
     columns = ("natural", "commercial", "research", "social", "legal", "other_org", "total")
     assert read == {f"{row}.{column}": str(value if column in ("natural", "total") else 0) for column in columns}

@@ -5,7 +5,7 @@ from nianbao.text import normalise
 from rules_fallback.checks import run_checks
 from rules_fallback.mapping import cells_to_fields
 from rules_fallback.parser import label_cells
-from rules_fallback.tables import table_balance
+from rules_fallback.readings import table_balance
 
 SEED = SEEDS_DIR / "001_321816853e0a54d9.txt"
 

@@ -3,7 +3,7 @@ from nianbao.text import normalise
 from rules_fallback.glued import split_glued_digits
 from rules_fallback.mapping import cells_to_fields
 from rules_fallback.parser import label_cells
-from rules_fallback.tables import row_readings, row_specs
+from rules_fallback.readings import row_readings, row_specs
 from rules_fallback.template import printed_rows
 
 ROW_TOTAL = {6: [0, 1, 2, 3, 4, 5]}  # the total column is the sum of the six applicant columns

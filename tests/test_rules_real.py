@@ -1,5 +1,4 @@
 """Scraped real reports (data/real-unlabelled): read what can be read, warn about the rest, never crash."""
-from pathlib import Path
 
 import pytest
 

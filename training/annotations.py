@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from evaluate.scoring import same_value
-from model.decoding import TableFacts
+from nianbao.contracts import TableFacts
 from nianbao.errors import InputError
 from nianbao.readers import KNOWN_SUFFIXES, read_document
 from nianbao.records import Cell

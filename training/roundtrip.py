@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import json
-from functools import partial
 
 import numpy as np
 
@@ -23,7 +22,6 @@ from model.placement import place_cells
 from nianbao.records import Cell
 from rules_fallback.mapping import cells_to_fields
 from rules_fallback.parser import label_cells
-from rules_fallback.tables import row_readings, row_specs, table_balance
 from training.features import char_tags, example_document, token_tags
 
 
@@ -36,16 +34,15 @@ def oracle_fields(example: dict, tokenizer) -> tuple[dict, dict]:
     inside = np.array([tag == f"I-{VALUE_TAG}" for tag in tags], dtype=np.float32)
     scaffold = np.array([tag[2:] in STRUCTURE_TAGS for tag in tags])
     rules = label_cells(doc)
-    template, collapsed = rules.template, rules.collapsed
+    facts = rules.table_facts()
     found = cell_spans(begin, inside, encoded.offsets, doc.norm, scaffold)
-    placed = place_cells(found, begin, inside, encoded.offsets, doc.norm, rules.printed_rows,
-                         partial(row_readings, rows=row_specs(template, collapsed)),
-                         partial(table_balance, template=template, collapsed=collapsed))
+    placed = place_cells(found, begin, inside, encoded.offsets, doc.norm, facts.printed_rows, facts.readings_for,
+                         facts.balance)
     cells = []
     for cell in placed:
         start, end = encoded.offsets[cell.span.first][0], encoded.offsets[cell.span.last - 1][1]
         cells.append(Cell(cell.key, start, end, doc.norm[start:end], 1.0, "model"))
-    fields, _ = cells_to_fields(doc, template, collapsed, cells)
+    fields, _ = cells_to_fields(doc, rules.template, rules.collapsed, cells)
     return {key: field.value for key, field in fields.items()}, example["gold"]["fields"]
 
 
