@@ -1,4 +1,5 @@
-"""Where the project's data and shipped model live (the repository is installed in editable mode)."""
+"""Where the project's data and shipped model live: beside the packages, in the repository (an editable
+install) or in site-packages (`pip install .`, which carries `data/` and the checkpoint as package data)."""
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
