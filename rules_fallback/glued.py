@@ -124,7 +124,7 @@ def _search(tokens: list[str], n_cells: int, decimal_ok: list[bool], totals: dic
     cap_value = cap[1] if cap is not None else 0
     cap_digits = len(str(cap_value))
     parts: list[str] = []
-    running = [Fraction(0)]  # the sum of the capped cells cut so far
+    running = [0]  # the sum of the capped cells cut so far
 
     def valid(part: str, index: int) -> bool:
         return _PART.fullmatch(part) is not None and ("." not in part or decimal_ok[index])
@@ -184,6 +184,8 @@ def _printed_number(part: str) -> str | None:
 
 
 @lru_cache(maxsize=65536)
-def _value(part: str) -> Fraction:
-    """A part's number, exactly: a run of hundreds of digits is no float."""
-    return Fraction(_LEADING_NUMBER.match(part.replace(",", "")).group())
+def _value(part: str) -> int | Fraction:
+    """A part's number, exactly: a run of hundreds of digits is no float (and an int where it has no
+    decimals: the search adds these up hundreds of thousands of times, and ints add fastest)."""
+    number = _LEADING_NUMBER.match(part.replace(",", "")).group()
+    return Fraction(number) if "." in number else int(number)

@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from itertools import product, takewhile
+from itertools import takewhile
 from typing import NamedTuple
 
 from nianbao.records import Cell
 from nianbao.schema import Template, field_spec
 from rules_fallback.blanks import LineLayout, PrintedRowSpans, line_layout, on_one_line, place, place_by_columns
 from rules_fallback.cells import GapCells, Slot, read_gap
-from rules_fallback.checks import Equation
+from rules_fallback.checks import Equation, balanced
 from rules_fallback.glued import split_glued_digits
 from rules_fallback.labels import Label
 from rules_fallback.readings import printed_value, row_totals
@@ -243,13 +243,36 @@ def _choose_jointly(ambiguous: list[RowReading], rules: list[Equation], known) -
     keys = {key for reading in ambiguous for key in reading.keys}
     involved = [eq for eq in rules if keys.intersection(eq.keys)]
     fixed = {key: known(key) for eq in involved for key in eq.keys if key not in keys}
+    # Each equation's two sums, split by where their terms come from: the cells outside these rows, and
+    # each way of reading each row.  The combinations are then walked depth first, adding one row's terms
+    # at a time, so an equation is never summed again from scratch (there may be thousands of them).
+    owner = {key: index for index, reading in enumerate(ambiguous) for key in reading.keys}
+    totals = [_terms(eq, fixed) for eq in involved]
+    terms = [[[_terms(eq, dict(zip(reading.keys, map(_value_or_none, cells)))) for cells in reading.candidates]
+              for eq in involved] for reading in ambiguous]
+    equations_of = [[index for index, eq in enumerate(involved) if any(owner.get(key) == row for key in eq.keys)]
+                    for row in range(len(ambiguous))]
     scored = []
-    for combination in product(*(reading.candidates for reading in ambiguous)):
-        values = dict(fixed)
-        for reading, cells in zip(ambiguous, combination):
-            values.update((key, None if cell is None else cell_value(cell)) for key, cell in zip(reading.keys, cells))
-        states = [eq.state(values) for eq in involved]
-        scored.append((sum(states), -1 in states, combination))
+    chosen: list[int] = []
+
+    def visit(row: int) -> None:
+        if row == len(ambiguous):
+            states = [0 if missing else 1 if balanced(lhs, rhs) else -1 for lhs, rhs, missing in totals]
+            scored.append((sum(states), -1 in states,
+                           tuple(reading.candidates[way] for reading, way in zip(ambiguous, chosen))))
+            return
+        for way in range(len(ambiguous[row].candidates)):
+            before = [(index, totals[index]) for index in equations_of[row]]
+            for index in equations_of[row]:
+                (lhs, rhs, missing), (more_lhs, more_rhs, more_missing) = totals[index], terms[row][index][way]
+                totals[index] = (lhs + more_lhs, rhs + more_rhs, missing or more_missing)
+            chosen.append(way)
+            visit(row + 1)
+            chosen.pop()
+            for index, total in before:
+                totals[index] = total
+
+    visit(0)
     best = max(score for score, _, _ in scored)
     winners = [(broken, combination) for score, broken, combination in scored if score == best]
     if len(winners) != 1 or winners[0][0]:
@@ -259,6 +282,17 @@ def _choose_jointly(ambiguous: list[RowReading], rules: list[Equation], known) -
         for cell in cells:
             if cell is not None:
                 cell.confidence = CONFIDENCE["split_by_table_rules"]
+
+
+def _terms(eq: Equation, values: dict[str, float | None]) -> tuple[float, float, bool]:
+    """The part of ``eq``'s two sums that the keys of ``values`` make, and whether one of them is null."""
+    lhs = sum(values[key] or 0 for key in eq.lhs if key in values)
+    rhs = sum(values[key] or 0 for key in eq.rhs if key in values)
+    return lhs, rhs, any(values[key] is None for key in eq.keys if key in values)
+
+
+def _value_or_none(cell: Cell | None) -> float | None:
+    return None if cell is None else cell_value(cell)
 
 
 def cell_value(cell: Cell) -> float | None:
