@@ -37,7 +37,7 @@ from tqdm import tqdm
 from nianbao import systems
 from nianbao.errors import InputError
 from nianbao.inputs import expand_inputs, output_names
-from nianbao.summary import load_plotting_in_background, write_summary
+from nianbao.summary import BatchPage, load_plotting_in_background, record_digest, write_summary
 from nianbao.workers import Limits, parse_jobs
 from nianbao.writers import FORMATS, remove_stale_temporaries, write_collection, write_jsonl
 
@@ -188,6 +188,7 @@ def _run(args: argparse.Namespace, version: str, record_dir: Path) -> int:
     max_bytes = args.max_size * 2**20
 
     jobs, done = [], []  # done: (index, record) of every report this run ends with
+    page = BatchPage()
     for index, (path, name) in enumerate(zip(inputs.files, names)):
         record = record_dir / f"{name}.json"
         try:
@@ -204,6 +205,7 @@ def _run(args: argparse.Namespace, version: str, record_dir: Path) -> int:
         if entry and record.is_file():
             summary.skipped += 1
             summary.count(entry["failing_checks"], entry["warnings"])
+            page.add(record_digest(record.stem, record))
             done.append((index, record))
         else:
             jobs.append(Job(index, path, record, digest))
@@ -227,6 +229,7 @@ def _run(args: argparse.Namespace, version: str, record_dir: Path) -> int:
                            "warnings": outcome.warnings})
                 summary.parsed += 1
                 summary.count(outcome.failing_checks, outcome.warnings)
+                page.add(outcome.digest)
                 done.append((job.index, job.record))
     finally:
         # Written even when the run is interrupted, so the failures met so far are listed.
@@ -240,9 +243,9 @@ def _run(args: argparse.Namespace, version: str, record_dir: Path) -> int:
     if args.output_format != "json":
         records = [json.loads(record.read_text(encoding="utf-8")) for _, record in sorted(done)]
         outputs = ", ".join(str(path) for path in write_collection(out_dir, records, args.output_format))
-    page = write_summary(out_dir, [(record.stem, record) for _, record in sorted(done)], errors, summary)
+    summary_page = write_summary(out_dir, page, errors, summary)
     print(f"nianbao parse: {summary.line()}")
-    print(f"nianbao parse: outputs in {outputs}; a summary page in {page}"
+    print(f"nianbao parse: outputs in {outputs}; a summary page in {summary_page}"
           + (f"; failures listed in {out_dir / ERRORS_FILE}" if errors else ""))
     return 1 if summary.failed else 0
 

@@ -6,8 +6,9 @@ checks, how sure the parser was (each report's least confident printed field), w
 the most failed checks and the least confident fields, each linked to where its review page goes
 (``OUT_DIR/review/<name>.html``, written by the ``nianbao review`` command shown beside it).
 
-Records are read one at a time and only the aggregates and the shortlist are kept, so the page costs
-the same memory for a million reports as for ten.  The plots are matplotlib SVG put inline: the page has
+Each record is boiled down to a small digest (``digest``) where it is written, in the worker that parsed
+it, and the batch adds the digests up as they come (``BatchPage``): only the aggregates and the shortlist
+are kept, so the page costs the same memory and nearly the same time for a million reports as for ten.  The plots are matplotlib SVG put inline: the page has
 no script and loads nothing, so it opens offline.  Its bytes depend on the records alone (no date, fixed
 SVG ids), so two runs over the same files write the same page.
 """
@@ -19,9 +20,8 @@ import io
 import json
 import threading
 from collections import Counter, defaultdict
+from functools import lru_cache
 from pathlib import Path
-
-import jinja2
 
 from nianbao.writers import printable_path, write_text
 
@@ -36,8 +36,6 @@ OUTCOMES = (("granted", ("granted",)), ("partly granted", ("partial",)), ("denie
             ("carried forward", ("carry_forward",)))
 OUTCOME_COLOURS = ("#2e7d32", "#81c784", "#c62828", "#f9a825", "#6d4c41", "#9e9e9e", "#1565c0")
 
-_ENVIRONMENT = jinja2.Environment(loader=jinja2.PackageLoader("nianbao", "."), autoescape=True,
-                                  undefined=jinja2.StrictUndefined)
 
 
 def outcome_of(key: str) -> str | None:
@@ -48,8 +46,26 @@ def outcome_of(key: str) -> str | None:
     return next((label for label, prefixes in OUTCOMES if parts[1].startswith(prefixes)), None)
 
 
+def digest(name: str, record: dict) -> dict:
+    """What the page keeps of one record (``Report.to_json``) named ``name``: its failed checks, its least
+    confident printed field, how many fields are doubtful, its year's requests, and what names it."""
+    failed = [check["rule"] for check in record["checks"] if check["ok"] is False]
+    printed = [(parsed["confidence"], key) for key, parsed in record["fields"].items() if parsed["raw"] is not None]
+    lowest, lowest_key = min(printed) if printed else (1.0, None)
+    outcomes = Counter()
+    for key, parsed in record["fields"].items():
+        if parsed["value"] is not None and (outcome := outcome_of(key)) is not None:
+            outcomes[outcome] += parsed["value"]
+    return {"name": printable_path(name), "source": printable_path(record["source"]),
+            "agency": record["meta"].get("agency"), "year": record["meta"].get("year"), "failed": failed,
+            "lowest": lowest, "lowest_key": lowest_key,
+            "doubtful": sum(1 for confidence, _ in printed if confidence < 0.9),
+            "received": record["fields"].get("requests.new.total", {}).get("value"),
+            "outcomes": dict(outcomes), "warnings": len(record["warnings"])}
+
+
 class BatchPage:
-    """The aggregates of a batch, added to one record at a time."""
+    """The aggregates of a batch, added to one record's ``digest`` at a time."""
 
     def __init__(self):
         self.reports = 0
@@ -59,28 +75,22 @@ class BatchPage:
         self.outcomes = defaultdict(Counter)  # year -> outcome -> applications
         self.shortlist: list[tuple] = []  # a heap of the SHORTLIST reports most in need of a person
 
-    def add(self, name: str, record: dict) -> None:
+    def add(self, digest: dict) -> None:
         self.reports += 1
-        failed = [check for check in record["checks"] if check["ok"] is False]
+        failed = digest["failed"]
         self.with_failing_checks += bool(failed)
-        printed = [(parsed["confidence"], key) for key, parsed in record["fields"].items()
-                   if parsed["raw"] is not None]
-        lowest, lowest_key = min(printed) if printed else (1.0, None)
-        self.confidence[max(edge for edge in CONFIDENCE_BINS if lowest >= edge)] += 1
-        year = record["meta"].get("year")
+        self.confidence[max(edge for edge in CONFIDENCE_BINS if digest["lowest"] >= edge)] += 1
+        year = digest["year"]
         if year is not None:
-            for key, parsed in record["fields"].items():
-                if parsed["value"] is not None:
-                    if key == "requests.new.total":
-                        self.received[year] += parsed["value"]
-                    elif (outcome := outcome_of(key)) is not None:
-                        self.outcomes[year][outcome] += parsed["value"]
-        doubtful = sum(1 for confidence, _ in printed if confidence < 0.9)
-        entry = ((len(failed), -lowest, doubtful, name), {
-            "name": name, "source": record["source"], "agency": record["meta"].get("agency"), "year": year,
+            if digest["received"] is not None:
+                self.received[year] += digest["received"]
+            self.outcomes[year].update(digest["outcomes"])
+        entry = ((len(failed), -digest["lowest"], digest["doubtful"], digest["name"]), {
+            "name": digest["name"], "source": digest["source"], "agency": digest["agency"], "year": year,
             "failed_count": len(failed), "failed": [f"{rule} ×{n}" if n > 1 else rule
-                       for rule, n in Counter(check["rule"] for check in failed).items()], "lowest": lowest,
-            "lowest_key": lowest_key, "doubtful": doubtful, "warnings": len(record["warnings"])})
+                                                    for rule, n in Counter(failed).items()],
+            "lowest": digest["lowest"], "lowest_key": digest["lowest_key"], "doubtful": digest["doubtful"],
+            "warnings": digest["warnings"]})
         if len(self.shortlist) < SHORTLIST:
             heapq.heappush(self.shortlist, entry)
         else:
@@ -94,17 +104,13 @@ class BatchPage:
         return [item for _, item in sorted(self.shortlist, key=lambda entry: entry[0], reverse=True)]
 
 
-def write_summary(out_dir: Path, records: list[tuple[str, Path]], errors: list[dict], counts) -> Path:
-    """Write ``OUT_DIR/summary.html`` from the batch's (name, record file) pairs, its errors and its counts
+def write_summary(out_dir: Path, page: BatchPage, errors: list[dict], counts) -> Path:
+    """Write ``OUT_DIR/summary.html`` from the batch's records (``page``), its errors and its counts
     (``nianbao.batch.Summary``); the path written."""
-    page = BatchPage()
-    for name, path in records:  # a file name that is not UTF-8 is shown with its bytes as \xff
-        record = json.loads(Path(path).read_text(encoding="utf-8"))
-        page.add(printable_path(name), dict(record, source=printable_path(record["source"])))
     reasons = defaultdict(list)
     for error in errors:
         reasons[error["reason"].split(":", 1)[0]].append(dict(error, source=printable_path(error["source"])))
-    html = _ENVIRONMENT.get_template("summary.html.j2").render(
+    html = _environment().get_template("summary.html.j2").render(
         counts=counts, page=page, reasons=sorted(reasons.items(), key=lambda item: (-len(item[1]), item[0])),
         bins=[(edge, CONFIDENCE_BINS[i + 1] if i + 1 < len(CONFIDENCE_BINS) else 1.0, page.confidence[edge])
               for i, edge in enumerate(CONFIDENCE_BINS)],
@@ -116,6 +122,21 @@ def write_summary(out_dir: Path, records: list[tuple[str, Path]], errors: list[d
     path = Path(out_dir) / SUMMARY_FILE
     write_text(path, html)
     return path
+
+
+def record_digest(name: str, path: Path) -> dict:
+    """The ``digest`` of a record file already written (one a resumed batch keeps)."""
+    return digest(name, json.loads(Path(path).read_text(encoding="utf-8")))
+
+
+@lru_cache(maxsize=1)
+def _environment():
+    """The page's template environment, made when the first page is written: a worker computing digests
+    never needs jinja2."""
+    import jinja2
+
+    return jinja2.Environment(loader=jinja2.PackageLoader("nianbao", "."), autoescape=True,
+                              undefined=jinja2.StrictUndefined)
 
 
 def load_plotting_in_background() -> None:

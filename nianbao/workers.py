@@ -31,6 +31,7 @@ from nianbao.errors import InputError
 from nianbao.paths import MODEL_DIR
 from nianbao.readers import read_document
 from nianbao.records import Report
+from nianbao.summary import digest
 from nianbao.text import normalise
 from nianbao.writers import write_json
 
@@ -58,6 +59,7 @@ class Outcome:
     reason: str | None = None  # why the file failed; None when its record is written
     failing_checks: int = 0
     warnings: int = 0
+    digest: dict | None = None  # what the summary page keeps of the record (``summary.digest``)
 
 
 def parse_file(path: str, system: str, record: str, megabytes: int = 0) -> Outcome:
@@ -99,13 +101,14 @@ def parse_report(path: str, system: str, megabytes: int = 0) -> Report | Outcome
 
 
 def write_record(record: Path, data: dict) -> Outcome:
-    """Write one report's record (``Report.to_json``) and count its failing checks and warnings."""
+    """Write one report's record (``Report.to_json``), count its failing checks and warnings, and digest it
+    for the summary page (here, in the worker, so the batch process need not read it back)."""
     try:
         write_json(record, data)
     except OSError as error:
         return Outcome(f"cannot write {record}: {error.strerror or error}")
     return Outcome(failing_checks=sum(1 for check in data["checks"] if check["ok"] is False),
-                   warnings=len(data["warnings"]))
+                   warnings=len(data["warnings"]), digest=digest(record.stem, data))
 
 
 def over_memory(megabytes: int) -> str:
