@@ -101,3 +101,15 @@ def test_counts_too_wide_for_their_column_type_are_written_exactly(tmp_path, out
     values = read(long, dtype=str) if output_format == "csv" else read(long)
     exact = dict(zip(values["field"][values["report"] == "wide.txt"], values["value"][values["report"] == "wide.txt"]))
     assert exact["requests.new.commercial"] == "12345678901234567"  # over 2**53: no float holds it
+
+
+@pytest.mark.parametrize("data", [
+    RECORDS[0],
+    {"source": "报告\udcff.txt", "value": 1},  # a file name that is not UTF-8: orjson refuses the surrogate
+    {"value": 10 ** 30},  # a glued run read as one huge number: past orjson's 64 bits
+])
+def test_a_json_record_is_the_standard_librarys_indented_json(tmp_path, data):
+    write_json(tmp_path / "r.json", data)
+    expected = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    assert (tmp_path / "r.json").read_bytes() == expected.encode("utf-8", errors="backslashreplace")
+    assert json.loads((tmp_path / "r.json").read_text(encoding="utf-8")) == data

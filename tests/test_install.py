@@ -13,9 +13,12 @@ from nianbao.paths import REAL_DEV_DIR, ROOT, SEEDS_DIR
 
 @pytest.mark.slow
 def test_the_installed_wheel_parses_with_its_own_data_and_model(tmp_path):
-    wheels, site = tmp_path / "wheels", tmp_path / "site"
+    source, wheels, site = tmp_path / "source", tmp_path / "wheels", tmp_path / "site"
+    # built from a copy: setuptools leaves a build/ folder in the tree it builds
+    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(".*", "build", "*.egg-info", "__pycache__", "out",
+                                                                 "runs", "work", "previous"))
     pip = [sys.executable, "-m", "pip", "--disable-pip-version-check", "-q"]
-    subprocess.run([*pip, "wheel", str(ROOT), "--no-deps", "--no-build-isolation", "-w", str(wheels)],
+    subprocess.run([*pip, "wheel", str(source), "--no-deps", "--no-build-isolation", "-w", str(wheels)],
                    check=True, capture_output=True)
     subprocess.run([*pip, "install", "--no-deps", "--target", str(site), *map(str, wheels.glob("*.whl"))],
                    check=True, capture_output=True)
