@@ -220,6 +220,18 @@ def assign_keys(spans: list[ValueSpan], key_mass: np.ndarray,
             for row, column in zip(picked, columns) if gain[row, column] > 0]
 
 
+@dataclass
+class _RunChoice:
+    """A glued run, ``[first, last)`` in tokens, its readings as whole printed rows (``scored``: (score,
+    [(span, key)]) best first), the one taken and the model's own (None: the model read it no allowed way)."""
+
+    first: int
+    last: int
+    scored: list[tuple[float, list[tuple[ValueSpan, int]]]]
+    taken: int
+    own: int | None
+
+
 def recut_glued_runs(spans: list[ValueSpan], cells: list[tuple[ValueSpan, int, float]], begin: np.ndarray,
                      inside: np.ndarray, key_mass: np.ndarray, offsets: list[tuple[int, int]], text: str,
                      field_keys: list[str], readings_for: ReadingsFor, scaffold: np.ndarray | None = None,
@@ -271,7 +283,7 @@ def recut_glued_runs(spans: list[ValueSpan], cells: list[tuple[ValueSpan, int, f
         return own, scored
 
     taken: set[int] = set()  # keys of runs whose reading stands: the model's own that adds up, or a new one
-    runs, chosen = [], []  # chosen: [first, last, scored, index of the reading taken, index of the model's own]
+    runs, chosen = [], []  # chosen: a _RunChoice for every run whose reading is decided
     for run in _touching_runs(spans, offsets):
         current = [(s.first, s.last, k) for s, k, _ in (keyed[span.first] for span in run if span.first in keyed)]
         if not current:
@@ -280,7 +292,7 @@ def recut_glued_runs(spans: list[ValueSpan], cells: list[tuple[ValueSpan, int, f
         own, scored = scored_readings(starts, last, current)
         if own is not None:
             taken.update(key for _, _, key in current)
-            chosen.append([starts[0], last, scored, own, own])
+            chosen.append(_RunChoice(starts[0], last, scored, own, own))
         elif scored:
             runs.append((starts[0], last, scored))
     # Two runs may read as the same row (two rows of zeros): the surer run, by its best reading's score
@@ -289,14 +301,14 @@ def recut_glued_runs(spans: list[ValueSpan], cells: list[tuple[ValueSpan, int, f
         for index, (_, new) in enumerate(scored):
             if taken.isdisjoint(key for _, key in new):
                 taken.update(key for _, key in new)
-                chosen.append([first, last, scored, index, None])
+                chosen.append(_RunChoice(first, last, scored, index, None))
                 break
     if balance is not None:
         _balance_columns(chosen, cells, offsets, text, field_keys, balance)
-    replaced = [(first, last, [
+    replaced = [(run.first, run.last, [
         (ValueSpan(span.first, span.last, float((begin + inside)[span.first:span.last].min())), key,
-         float(np.exp(_key_scores(key_mass, span)[key]))) for span, key in scored[index][1]])
-        for first, last, scored, index, own in chosen if index != own]
+         float(np.exp(_key_scores(key_mass, span)[key]))) for span, key in run.scored[run.taken][1]])
+        for run in chosen if run.taken != run.own]
     if not replaced:
         return cells
     new_keys = {key for _, _, new in replaced for _, key, _ in new}
@@ -305,7 +317,7 @@ def recut_glued_runs(spans: list[ValueSpan], cells: list[tuple[ValueSpan, int, f
     return kept + [cell for _, _, new in replaced for cell in new]
 
 
-def _balance_columns(chosen: list[list], cells: list[tuple[ValueSpan, int, float]], offsets: list[tuple[int, int]],
+def _balance_columns(chosen: list[_RunChoice], cells: list[tuple[ValueSpan, int, float]], offsets: list[tuple[int, int]],
                      text: str, field_keys: list[str], balance: Balance) -> None:
     """Switch a glued run to another of its readings (same row, other cuts) where the table's equations
     gain: every reading adds up along its row, but only the printed one keeps the columns with the rest.
@@ -313,21 +325,21 @@ def _balance_columns(chosen: list[list], cells: list[tuple[ValueSpan, int, float
     A reading is worth the model's score (log-probability) plus ``EQUATION_WEIGHT`` for every equation
     through its keys that holds, minus as much for every one broken: a column that adds up outweighs a
     small preference of the model, not a strong one (in a table with other rows misread, a wrong cut can
-    balance a column or two).  ``chosen`` as in ``recut_glued_runs``; the index of the reading taken is
-    updated in place.  Runs are visited in turn until no switch gains.
+    balance a column or two).  The reading each run of ``chosen`` takes is updated in place.  Runs are
+    visited in turn until no switch gains.
     """
     def raw(span: ValueSpan) -> str:
         return text[offsets[span.first][0]:offsets[span.last - 1][1]]
 
     printed = {field_keys[key]: raw(span) for span, key, _ in cells
-               if not any(first <= span.first < last for first, last, *_ in chosen)}
-    for _, _, scored, index, _ in chosen:
-        printed.update((field_keys[key], raw(span)) for span, key in scored[index][1])
+               if not any(run.first <= span.first < run.last for run in chosen)}
+    for run in chosen:
+        printed.update((field_keys[key], raw(span)) for span, key in run.scored[run.taken][1])
     switched = True
     while switched:
         switched = False
-        for entry in chosen:
-            scored, index = entry[2], entry[3]
+        for run in chosen:
+            scored, index = run.scored, run.taken
             keys = {field_keys[key] for _, key in scored[index][1]}
             best, most = index, scored[index][0] + EQUATION_WEIGHT * balance(printed, keys)
             for other, (score, new) in enumerate(scored):
@@ -338,7 +350,7 @@ def _balance_columns(chosen: list[list], cells: list[tuple[ValueSpan, int, float
                 if total > most:
                     best, most = other, total
             if best != index:
-                entry[3], switched = best, True
+                run.taken, switched = best, True
                 printed.update((field_keys[key], raw(span)) for span, key in scored[best][1])
 
 

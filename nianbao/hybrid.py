@@ -26,9 +26,9 @@ printed numbers are wrong keeps them and its checks fail.
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import NamedTuple
 
 from nianbao.records import Check, Field
-from nianbao.schema import load_schema
 from rules_fallback.checks import Equation, equations
 
 
@@ -96,6 +96,19 @@ def _preference(key: str, field: Field, rule_owners: dict[int, str]) -> tuple:
     return (_evidence(key, field, rule_owners), field.confidence)
 
 
+class _RowCandidate(NamedTuple):
+    """One reader's cells for the disputed keys of a row with a sum rule, and what ranks it (``rank``)."""
+
+    adds_up: bool  # the row's sum holds, every cell read once
+    evidence: int  # the readings' ``_evidence``, summed over the disputed keys
+    confidence: float  # their confidences, summed
+    is_rules: bool  # the tie-break: between equally good readings, the rules'
+    fields: dict[str, Field]  # every field, with this reader's cells for the disputed keys
+
+    def rank(self) -> tuple:
+        return self.adds_up, self.evidence, self.confidence, self.is_rules
+
+
 def reconcile(template: str, collapsed: bool, rule_fields: dict[str, Field], model_fields: dict[str, Field],
               settled: set[str] = frozenset()) -> tuple[dict[str, Field], list[str]]:
     """One field per key, chosen from the two readings by the policy above; warnings name the choices.
@@ -120,8 +133,7 @@ def reconcile(template: str, collapsed: bool, rule_fields: dict[str, Field], mod
             fields[key] = max((rule, model), key=lambda reading: _preference(key, reading, owners))
 
     eqs = equations(template, collapsed)
-    row_rules = {rule["name"] for rule in load_schema()["checks"] if rule["per"] == "row"}
-    row_eqs = [eq for eq in eqs if eq.rule in row_rules]
+    row_eqs = [eq for eq in eqs if eq.per == "row"]
     row_of = {key: eq for eq in row_eqs for key in eq.keys}
     for eq in row_eqs:
         keys = [key for key in eq.keys if key in disputed]
@@ -135,10 +147,10 @@ def reconcile(template: str, collapsed: bool, rule_fields: dict[str, Field], mod
             # no better than one whose printed numbers do not add up, which reports do print; nor is a
             # sum reached by reading one printed cell as two fields.
             adds_up = _state(eq, trial) == 1 and not any(_reads_twice(trial, k) for k in keys)
-            readings.append((adds_up, sum(_evidence(k, source[k], owners) for k in keys),
-                             sum(source[k].confidence for k in keys), source is rule_fields, trial))
-        best = max(readings, key=lambda r: r[:4])
-        fields.update({key: best[4][key] for key in keys})
+            readings.append(_RowCandidate(adds_up, sum(_evidence(k, source[k], owners) for k in keys),
+                                          sum(source[k].confidence for k in keys), source is rule_fields, trial))
+        best = max(readings, key=_RowCandidate.rank)
+        fields.update({key: best.fields[key] for key in keys})
 
     warnings = []
     for eq in eqs:

@@ -25,6 +25,7 @@ class Equation:
     where: str  # the row or column it applies to, e.g. "requests.total" or "natural"
     lhs: tuple[str, ...]
     rhs: tuple[str, ...]
+    per: str = "column"  # "row": its cells are one row's (a row total); "column": one column's, down rows
 
     @property
     def keys(self) -> tuple[str, ...]:
@@ -81,12 +82,13 @@ def equations(template: str, collapsed: bool) -> tuple[Equation, ...]:
                 for column in block.columns:
                     found.append(Equation(rule["name"], column,
                                           tuple(spec.field_key(table, r, column) for r in _rows_of(rule["lhs"], rows)),
-                                          tuple(spec.field_key(table, r, column) for r in _rows_of(rule["rhs"], rows))))
+                                          tuple(spec.field_key(table, r, column) for r in _rows_of(rule["rhs"], rows)),
+                                          "column"))
             else:
                 for row in rows:
                     found.append(Equation(rule["name"], f"{prefix}.{row}" if prefix else row,
                                           tuple(spec.field_key(table, row, c) for c in rule["lhs"]),
-                                          tuple(spec.field_key(table, row, c) for c in rule["rhs"])))
+                                          tuple(spec.field_key(table, row, c) for c in rule["rhs"]), "row"))
     return tuple(found)
 
 
