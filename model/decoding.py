@@ -295,18 +295,34 @@ def recut_glued_runs(spans: list[ValueSpan], cells: list[tuple[ValueSpan, int, f
             chosen.append(_RunChoice(starts[0], last, scored, own, own))
         elif scored:
             runs.append((starts[0], last, scored))
-    # Two runs may read as the same row (two rows of zeros): the surer run, by its best reading's score
-    # per token, takes it; the other takes its best reading with keys still free, or keeps the model's.
+    chosen += _share_rows(runs, taken)
+    if balance is not None:
+        _balance_columns(chosen, cells, offsets, text, field_keys, balance)
+    return _with_readings_taken(cells, chosen, begin + inside, key_mass)
+
+
+def _share_rows(runs: list[tuple[int, int, list]], taken: set[int]) -> list[_RunChoice]:
+    """The readings of the runs the model read no allowed way, each with keys no other run has taken.
+
+    Two runs may read as the same row (two rows of zeros): the surer run, by its best reading's score per
+    token, takes it; the other takes its best reading with keys still free, or keeps the model's.
+    """
+    chosen = []
     for first, last, scored in sorted(runs, key=lambda run: -run[2][0][0] / (run[1] - run[0])):
         for index, (_, new) in enumerate(scored):
             if taken.isdisjoint(key for _, key in new):
                 taken.update(key for _, key in new)
                 chosen.append(_RunChoice(first, last, scored, index, None))
                 break
-    if balance is not None:
-        _balance_columns(chosen, cells, offsets, text, field_keys, balance)
+    return chosen
+
+
+def _with_readings_taken(cells: list[tuple[ValueSpan, int, float]], chosen: list[_RunChoice], value: np.ndarray,
+                         key_mass: np.ndarray) -> list[tuple[ValueSpan, int, float]]:
+    """``cells`` with each run that takes another reading than the model's own read that way: its cells
+    and keys replace the model's there, and a key it takes is taken from any cell elsewhere."""
     replaced = [(run.first, run.last, [
-        (ValueSpan(span.first, span.last, float((begin + inside)[span.first:span.last].min())), key,
+        (ValueSpan(span.first, span.last, float(value[span.first:span.last].min())), key,
          float(np.exp(_key_scores(key_mass, span)[key]))) for span, key in run.scored[run.taken][1]])
         for run in chosen if run.taken != run.own]
     if not replaced:

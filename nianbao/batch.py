@@ -191,14 +191,9 @@ def _run(args: argparse.Namespace, version: str, record_dir: Path) -> int:
     page = BatchPage()
     for index, (path, name) in enumerate(zip(inputs.files, names)):
         record = record_dir / f"{name}.json"
-        try:
-            digest = _sha256(path, max_bytes)
-        except OSError as error:
-            errors.append({"source": str(path), "reason": f"cannot read the file: {error.strerror}"})
-            summary.failed += 1
-            continue
-        except InputError as error:
-            errors.append({"source": str(path), "reason": error.reason})
+        digest, reason = _content_hash(path, max_bytes)
+        if reason is not None:
+            errors.append({"source": str(path), "reason": reason})
             summary.failed += 1
             continue
         entry = None if args.force else state.done(_key(record, out_dir), digest, version)
@@ -239,15 +234,21 @@ def _run(args: argparse.Namespace, version: str, record_dir: Path) -> int:
             remove_stale_temporaries(folder)  # of workers killed over their budget
     state.compact()
 
+    _write_outputs(args, [record for _, record in sorted(done)], page, errors, summary)
+    return 1 if summary.failed else 0
+
+
+def _write_outputs(args: argparse.Namespace, records: list[Path], page, errors: list[dict], summary: Summary) -> None:
+    """The collection files ``--format`` asks for, the summary page, and the lines saying where they are."""
+    out_dir: Path = args.out
     outputs = str(out_dir)
     if args.output_format != "json":
-        records = [json.loads(record.read_text(encoding="utf-8")) for _, record in sorted(done)]
-        outputs = ", ".join(str(path) for path in write_collection(out_dir, records, args.output_format))
+        read = [json.loads(record.read_text(encoding="utf-8")) for record in records]
+        outputs = ", ".join(str(path) for path in write_collection(out_dir, read, args.output_format))
     summary_page = write_summary(out_dir, page, errors, summary)
     print(f"nianbao parse: {summary.line()}")
     print(f"nianbao parse: outputs in {outputs}; a summary page in {summary_page}"
           + (f"; failures listed in {out_dir / ERRORS_FILE}" if errors else ""))
-    return 1 if summary.failed else 0
 
 
 def _engine(args: argparse.Namespace, limits: Limits):
@@ -265,6 +266,16 @@ def _engine(args: argparse.Namespace, limits: Limits):
     if args.address:
         raise InputError("--address", "a cluster's address needs --engine ray")
     return partial(parse_jobs, system=args.system, workers=args.workers or 1, limits=limits)
+
+
+def _content_hash(path: Path, max_bytes: int) -> tuple[str | None, str | None]:
+    """(the file's ``_sha256``, None), or (None, why it cannot be read)."""
+    try:
+        return _sha256(path, max_bytes), None
+    except OSError as error:
+        return None, f"cannot read the file: {error.strerror}"
+    except InputError as error:
+        return None, error.reason
 
 
 def _sha256(path: Path, max_bytes: int) -> str:
