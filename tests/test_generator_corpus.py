@@ -4,6 +4,8 @@ from __future__ import annotations
 import argparse
 import json
 
+from nianbao.cli import main
+from nianbao.errors import EXIT_USAGE
 from nianbao.schema import get_template
 from training import corpus
 
@@ -47,5 +49,5 @@ def test_dataset_holds_one_row_per_report(tmp_path):
 
 
 def test_unknown_style_is_refused_with_its_name(tmp_path, capsys):
-    assert corpus.run(_args(tmp_path, styles="glued,fancy")) == 2
-    assert "fancy" in capsys.readouterr().err
+    assert main(["generate", "--n", "2", "--styles", "glued,fancy", "--out", str(tmp_path / "out")]) == EXIT_USAGE
+    assert "nianbao generate: unknown style(s) fancy" in capsys.readouterr().err

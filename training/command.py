@@ -10,10 +10,10 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import sys
 import time
 from pathlib import Path
 
+from nianbao.errors import UsageError
 from training import retrain
 from training.train import SMALL_CONFIG, train
 
@@ -86,15 +86,13 @@ def run(args: argparse.Namespace) -> int:
     known = sorted(STYLES)
     unknown = [style for style in args.hold_out if style not in known]
     if unknown:
-        print(f"nianbao train: unknown style(s) {', '.join(unknown)}; styles are: {', '.join(known)}", file=sys.stderr)
-        return 2
+        raise UsageError(f"unknown style(s) {', '.join(unknown)}; styles are: {', '.join(known)}")
     train_styles = [style for style in known if style not in args.hold_out]
     if args.annotations or args.install or args.force:
         return retrain.run(args, train_styles)
     if Path(args.out).resolve() == args.installed.resolve():
-        print(f"nianbao train: --out must not be the installed checkpoint ({args.installed}); train elsewhere, then "
-              f"`nianbao gate CHECKPOINT --install` replaces it after the regression gate", file=sys.stderr)
-        return 2
+        raise UsageError(f"--out must not be the installed checkpoint ({args.installed}); train elsewhere, then "
+              f"`nianbao gate CHECKPOINT --install` replaces it after the regression gate")
     args.learning_rate = args.learning_rate or SCRATCH_LEARNING_RATE
     args.max_minutes = args.max_minutes or SCRATCH_MINUTES
     started = time.time()

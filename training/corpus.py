@@ -12,11 +12,11 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import sys
 from pathlib import Path
 
 import datasets
 
+from nianbao.errors import UsageError
 from nianbao.schema import template_of_fields
 from training.generator import generate_example
 from training.styles import STYLES, missing_converter
@@ -102,13 +102,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     styles = list(STYLES) if args.styles == "all" else [s.strip() for s in args.styles.split(",") if s.strip()]
     if args.n < 1:
-        print("nianbao generate: --n must be at least 1", file=sys.stderr)
-        return 2
+        raise UsageError("--n must be at least 1")
     try:
         check_styles(styles)
     except ValueError as error:
-        print(f"nianbao generate: {error}", file=sys.stderr)
-        return 2
+        raise UsageError(str(error)) from error
     examples = iter_examples(args.n, styles, args.seed, args.template)
     if args.dataset:  # keep the examples in memory once rather than generating them twice
         examples = list(examples)

@@ -23,9 +23,9 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from pathlib import Path
 
+from nianbao.errors import UsageError
 from nianbao.paths import MODEL_DIR
 
 CARD_NAME = "README.md"
@@ -76,23 +76,18 @@ def run(args: argparse.Namespace, train_styles: list[str]) -> int:
     from training.train import train
 
     if not args.annotations:
-        print("nianbao train: --install and --force go with --annotations (`nianbao gate CHECKPOINT "
-              "--install` gates a checkpoint trained from scratch)", file=sys.stderr)
-        return 2
+        raise UsageError("--install and --force go with --annotations (`nianbao gate CHECKPOINT "
+                         "--install` gates a checkpoint trained from scratch)")
     base = Path(args.base_model) if args.base_model else args.installed
     if not (base / "config.json").is_file():
-        print(f"nianbao train: no checkpoint to fine-tune in {base} (--base-model PATH)", file=sys.stderr)
-        return 2
+        raise UsageError(f"no checkpoint to fine-tune in {base} (--base-model PATH)")
     if Path(args.out).resolve() == args.installed.resolve():
-        print("nianbao train: --out must not be the installed checkpoint; --install puts it there after the gate",
-              file=sys.stderr)
-        return 2
+        raise UsageError("--out must not be the installed checkpoint; --install puts it there after the gate")
     annotations = load_annotations(args.annotations, args.annotations_text, Labeller.load(base))
     for note in annotations.notes:
         print(f"annotations: {note}", flush=True)
     if not annotations.examples:
-        print("nianbao train: no usable annotated report (`nianbao annotations check FILE` says why)", file=sys.stderr)
-        return 2
+        raise UsageError("no usable annotated report (`nianbao annotations check FILE` says why)")
     for source, report in gate_reports_among(annotations.examples, args.gate_reports):
         print(f"annotations: warning: {source} is the gate's report {report}; trained on, its gate figure is no "
               "longer a measurement of new reports", flush=True)
