@@ -13,7 +13,7 @@ from pathlib import Path
 
 from evaluate.scoring import Pair
 from nianbao.errors import InputError, UsageError
-from nianbao.schema import template_of_fields
+from nianbao.variants import variant_of_fields
 
 MANIFEST_NAME = "manifest.jsonl"  # written by ``nianbao generate`` beside gold/: {"stem","style",...} a line
 GROUP_KINDS = ("style", "source")  # what a manifest entry may label a report with
@@ -90,7 +90,7 @@ def load_gold(path: Path) -> dict:
     """A gold file, checked to hold exactly the fields of one template variant (the gold format of ARCHITECTURE.md)."""
     gold = load_json(path)
     try:
-        template_of_fields(gold["fields"])
+        variant_of_fields(gold["fields"])
     except ValueError as error:
         raise InputError(str(path), f"not a gold file: {error}") from None
     return gold

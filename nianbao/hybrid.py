@@ -29,7 +29,7 @@ from dataclasses import replace
 from typing import NamedTuple
 
 from nianbao.records import Check, Field
-from rules_fallback.checks import Equation, equations
+from nianbao.variants import Equation, Variant
 
 
 def settled_by_rules(fields: dict[str, Field], checks: list[Check], open_keys: frozenset[str],
@@ -109,7 +109,7 @@ class _RowCandidate(NamedTuple):
         return self.adds_up, self.evidence, self.confidence, self.is_rules
 
 
-def reconcile(template: str, collapsed: bool, rule_fields: dict[str, Field], model_fields: dict[str, Field],
+def reconcile(variant: Variant, rule_fields: dict[str, Field], model_fields: dict[str, Field],
               settled: set[str] = frozenset()) -> tuple[dict[str, Field], list[str]]:
     """One field per key, chosen from the two readings by the policy above; warnings name the choices.
 
@@ -132,7 +132,7 @@ def reconcile(template: str, collapsed: bool, rule_fields: dict[str, Field], mod
             disputed.add(key)
             fields[key] = max((rule, model), key=lambda reading: _preference(key, reading, owners))
 
-    eqs = equations(template, collapsed)
+    eqs = variant.equations
     row_eqs = [eq for eq in eqs if eq.per == "row"]
     row_of = {key: eq for eq in row_eqs for key in eq.keys}
     for eq in row_eqs:

@@ -72,30 +72,30 @@ def parse_with_evidence(doc: Document, system: str, labeller=None) -> Parsed:
     warnings = [*doc.warnings, *rules.warnings]
     rule_fields = model_fields = None
     if system in ("rules", "hybrid"):
-        rule_fields, mapping_warnings = cells_to_fields(doc, rules.template, rules.collapsed, rules.cells)
+        rule_fields, mapping_warnings = cells_to_fields(doc, rules.variant, rules.cells)
         warnings.extend(mapping_warnings)
         if system == "hybrid" and settled_by_rules(rule_fields, _checks(rules, rule_fields), rules.open_keys(),
                                                    rules.table_rows()):
             system = "rules"
     if system in ("model", "hybrid"):
-        model_fields, mapping_warnings = cells_to_fields(doc, rules.template, rules.collapsed,
+        model_fields, mapping_warnings = cells_to_fields(doc, rules.variant,
                                                          model_cells(doc, rules, labeller or default_labeller()))
         warnings.extend(f"model: {warning}" for warning in mapping_warnings)
     if system == "hybrid":
-        fields, choices = reconcile(rules.template, rules.collapsed, rule_fields, model_fields,
+        fields, choices = reconcile(rules.variant, rule_fields, model_fields,
                                     settled=rules.tableless_keys())
         warnings.extend(choices)
     else:
         fields = rule_fields if system == "rules" else model_fields
     checks = _checks(rules, fields)
-    report = Report(source=doc.source, template=rules.template, meta=read_meta(doc), fields=fields,
+    report = Report(source=doc.source, template=rules.variant.template, meta=read_meta(doc), fields=fields,
                     checks=checks, warnings=warnings)
     return Parsed(report, features_by_key(fields, rule_fields, model_fields, checks, rules.open_keys()), system)
 
 
 def _checks(rules: RuleLabels, fields: dict[str, Field]) -> list[Check]:
     """The template's arithmetic and what the prose says of the tables, checked on ``fields``."""
-    return run_checks(rules.template, rules.collapsed, fields) + narrative_checks(rules.statements, fields)
+    return run_checks(rules.variant, fields) + narrative_checks(rules.statements, fields)
 
 
 def found_report(report: Report) -> bool:

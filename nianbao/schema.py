@@ -128,13 +128,3 @@ def all_field_keys() -> tuple[str, ...]:
             for key in get_template(name).field_keys(collapsed):
                 keys.setdefault(key)
     return tuple(keys)
-
-
-def template_of_fields(keys) -> tuple[str, bool]:
-    """(template, collapsed_other) whose field set matches ``keys`` exactly: how a gold file names its variant."""
-    wanted = set(keys)
-    for name in TEMPLATES:
-        for collapsed in (False, True):
-            if set(get_template(name).field_keys(collapsed)) == wanted:
-                return name, collapsed
-    raise ValueError("field keys match neither template")

@@ -10,7 +10,7 @@ from typing import NamedTuple
 from nianbao.records import Cell, Field
 from nianbao.schema import field_spec
 from nianbao.text import Document
-from rules_fallback.template import template_keys
+from nianbao.variants import Variant
 from rules_fallback.values import normalise_value
 
 
@@ -24,21 +24,21 @@ class MappedFields(NamedTuple):
     warnings: list[str]
 
 
-def cells_to_fields(doc: Document, template: str, collapsed: bool, cells: list[Cell]) -> MappedFields:
-    """Map labelled cells to the fields of ``template``; a key without a cell is ``Field(value=None)``.
+def cells_to_fields(doc: Document, variant: Variant, cells: list[Cell]) -> MappedFields:
+    """Map labelled cells to the fields of ``variant``; a key without a cell is ``Field(value=None)``.
 
     Two cells claiming one key: the more confident is kept (the first of equals) and a warning says so.
     A cell for a key the template does not have, or whose text is not a number, is dropped with a warning.
     A field's ``raw`` is the text as the reader gave it (``doc.text[start:end]``, e.g. "－"), not the
     normalised cell text ("-").
     """
-    keys = template_keys(template, collapsed)
+    keys = variant.keys
     chosen: dict[str, Cell] = {}
     warnings: list[str] = []
     for cell in cells:
         if cell.key not in keys:
-            warnings.append(f"{cell.key} ({cell.raw!r}) is not a field of template {template}"
-                            + (" with （六） as one row" if collapsed else "") + "; cell dropped")
+            warnings.append(f"{cell.key} ({cell.raw!r}) is not a field of template {variant.template}"
+                            + (" with （六） as one row" if variant.collapsed else "") + "; cell dropped")
             continue
         held = chosen.get(cell.key)
         if held is None:

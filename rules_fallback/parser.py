@@ -11,16 +11,16 @@ import re
 from dataclasses import dataclass, field
 from nianbao.contracts import PrintedRows, TableFacts
 from nianbao.records import Cell
-from nianbao.schema import get_template, load_schema
+from nianbao.schema import load_schema
 from nianbao.text import Document
-from rules_fallback.checks import equations
+from nianbao.variants import Variant
 from rules_fallback.labels import find_labels, mask_labels
 from rules_fallback.narrative import Statement, read_statements, settle_by_narrative
 from rules_fallback.pages import blank_page_furniture
 from rules_fallback.readings import table_facts
 from rules_fallback.sections import Region, find_regions
 from rules_fallback.tables import RowReading, read_labelled_rows, read_review_rows, resolve_with_table_rules
-from rules_fallback.template import detect_template, printed_rows as template_rows, section_keys, section_rows, template_keys
+from rules_fallback.template import detect_template
 
 _SENTENCE = re.compile(r"[^。\n]*[。\n]?")
 # A number that could be a cell: not a year (2020年), not a list or heading number (1.  （4）  4、).
@@ -29,10 +29,10 @@ _CELL_NUMBER = re.compile(r"(?<![\d.])\d+(?![\d.年）)、])")
 
 @dataclass
 class RuleLabels:
-    """What the rule layer read: the template, the labelled cells (offsets into ``Document.norm``), warnings."""
+    """What the rule layer read: the template variant, the labelled cells (offsets into ``Document.norm``),
+    warnings."""
 
-    template: str
-    collapsed: bool
+    variant: Variant
     cells: list[Cell] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     # Sections whose heading is printed but no table under it ("本年度未发生行政复议…"), or that are not in the
@@ -50,7 +50,7 @@ class RuleLabels:
 
     def field_keys(self) -> tuple[str, ...]:
         """The keys of the detected template (with （六） as one row when collapsed): what the model may label."""
-        return template_keys(self.template, self.collapsed)
+        return self.variant.keys
 
     def open_keys(self) -> frozenset[str]:
         """The keys of rows the text leaves open: glued runs that cut several ways nothing tells apart."""
@@ -58,21 +58,21 @@ class RuleLabels:
 
     def tableless_keys(self) -> set[str]:
         """The keys of the sections that print no table."""
-        return {key for section in self.tableless for key in section_keys(self.template, section, self.collapsed)}
+        return {key for section in self.tableless for key in self.variant.section_keys(section)}
 
     def table_rows(self) -> list[tuple[str, ...]]:
-        """The keys of every printed row of the sections that print a table (``template.printed_rows``)."""
+        """The keys of every printed row of the sections that print a table (``Variant.rows``)."""
         tableless = self.tableless_keys()
-        return [row for row in template_rows(self.template, self.collapsed) if not tableless.intersection(row)]
+        return [row for row in self.variant.rows if not tableless.intersection(row)]
 
     def table_facts(self) -> TableFacts:
         """What a labeller is told of this report's tables (``nianbao.contracts.TableFacts``)."""
-        return table_facts(self.template, self.collapsed, self.field_keys(), self.key_regions(), self.printed_rows)
+        return table_facts(self.variant, self.key_regions(), self.printed_rows)
 
     def key_regions(self) -> dict[str, tuple[int, int]]:
         """For each key of a section found, where its table lies: its cells are there and nowhere else."""
         return {key: region for section, region in self.regions.items()
-                for key in section_keys(self.template, section, self.collapsed)}
+                for key in self.variant.section_keys(section)}
 
 
 def _add_printed_row(printed: list[PrintedRows], reading: RowReading) -> None:
@@ -98,23 +98,23 @@ def _first_sentence(norm: str, region: Region) -> str:
 def label_cells(doc: Document) -> RuleLabels:
     """Label the printed cells of ``doc``'s tables; fields that cannot be read are left out and warned about."""
     norm = doc.norm
-    template_name, collapsed = detect_template(norm)
-    template = get_template(template_name)
-    rules = list(equations(template_name, collapsed))
+    variant = detect_template(norm)
+    template = variant.spec
+    rules = list(variant.equations)
     page = blank_page_furniture(norm)
     labels = find_labels(page)
     masked = mask_labels(page, labels)
     regions = find_regions(page, labels, template)
-    result = RuleLabels(template_name, collapsed,
+    result = RuleLabels(variant,
                         regions={section: (region.start, region.end) for section, region in regions.items()})
     readings: dict[str, list[RowReading]] = {}
     # Section 四 has one row, so the spacing of a table printed one cell a line is taken from section 三,
     # which is read before it.
     layout = None
     for section, region in regions.items():
-        rows = section_rows(template_name, section, collapsed)
+        rows = variant.section_rows(section)
         if section == "review":
-            keys = list(section_keys(template_name, section, collapsed))
+            keys = list(variant.section_keys(section))
             readings[section] = read_review_rows(norm, masked, region, template, rows, keys,
                                                  f"section {_section_label(section)}", rules, layout)
         else:
@@ -123,7 +123,7 @@ def label_cells(doc: Document) -> RuleLabels:
             if section == "requests":
                 layout = table.layout
     resolve_with_table_rules(readings.get("requests", []), rules)
-    result.statements = read_statements(doc, template_name, list(result.regions.values()))
+    result.statements = read_statements(doc, variant.template, list(result.regions.values()))
     settle_by_narrative([r for section in readings.values() for r in section], result.statements)
 
     for section in template.prefixes:

@@ -13,18 +13,17 @@ from typing import NamedTuple
 
 from nianbao.contracts import PrintedRows, RowCut, TableFacts
 from nianbao.schema import field_spec
-from rules_fallback.checks import Equation, equations
+from nianbao.variants import Equation, Variant
 from rules_fallback.glued import split_glued_digits
-from rules_fallback.template import printed_rows
 from rules_fallback.values import normalise_value
 
 
-def table_facts(template: str, collapsed: bool, keys, where, rows: list[PrintedRows]) -> TableFacts:
-    """The facts of one report's tables for a labeller: its template's ``keys``, ``where`` each key's table
-    lies, the ``rows`` found printed, and the row cuts and table balance of its template."""
-    return TableFacts(keys=keys, where=where, printed_rows=rows,
-                      readings_for=partial(row_readings, rows=row_specs(template, collapsed)),
-                      balance=partial(table_balance, template=template, collapsed=collapsed))
+def table_facts(variant: Variant, where, rows: list[PrintedRows]) -> TableFacts:
+    """The facts of one report's tables for a labeller: its variant's keys, ``where`` each key's table
+    lies, the ``rows`` found printed, and the row cuts and table balance of its variant."""
+    return TableFacts(keys=variant.keys, where=where, printed_rows=rows,
+                      readings_for=partial(row_readings, rows=row_specs(variant)),
+                      balance=partial(table_balance, variant=variant))
 
 
 def row_totals(keys: list[str], rules: list[Equation]) -> dict[int, list[int]]:
@@ -48,11 +47,11 @@ class PrintedRow(NamedTuple):
 
 
 @lru_cache(maxsize=None)
-def row_specs(template: str, collapsed: bool) -> tuple[PrintedRow, ...]:
-    """The printed rows of ``template`` (``template.printed_rows``) with their sum rules."""
-    rules = list(equations(template, collapsed))
+def row_specs(variant: Variant) -> tuple[PrintedRow, ...]:
+    """The printed rows of ``variant`` (``Variant.rows``) with their sum rules."""
+    rules = list(variant.equations)
     return tuple(PrintedRow(keys, row_totals(list(keys), rules), [field_spec(key).kind == "amount" for key in keys])
-                 for keys in printed_rows(template, collapsed))
+                 for keys in variant.rows)
 
 
 def row_readings(glued: str, model_keys: list[str], rows: tuple[PrintedRow, ...]) -> list[RowCut]:
@@ -75,14 +74,14 @@ def row_readings(glued: str, model_keys: list[str], rows: tuple[PrintedRow, ...]
     return readings
 
 
-def table_balance(raw_by_key: dict[str, str], keys: set[str], template: str, collapsed: bool) -> int:
+def table_balance(raw_by_key: dict[str, str], keys: set[str], variant: Variant) -> int:
     """How well printed cells (raw text by field key) keep the table's equations that involve any of
     ``keys``: those that hold minus those broken; one with a cell missing or unreadable counts neither way.
 
     All the cuts ``row_readings`` gives a glued row keep the row's own sums; the column equations (new
     + carried over = results + carried forward, results add up to 总计) tell them apart.
     """
-    involved = {eq for key in keys for eq in _equations_of(template, collapsed).get(key, ())}
+    involved = {eq for key in keys for eq in _equations_of(variant).get(key, ())}
     values = {key: printed_value(raw_by_key[key], key) for eq in involved for key in eq.keys if key in raw_by_key}
     return sum(eq.state(values) for eq in involved)
 
@@ -97,10 +96,10 @@ def printed_value(raw: str, key: str) -> int | float | None:
 
 
 @lru_cache(maxsize=None)
-def _equations_of(template: str, collapsed: bool) -> dict[str, tuple[Equation, ...]]:
-    """The equations of ``template`` each key appears in."""
+def _equations_of(variant: Variant) -> dict[str, tuple[Equation, ...]]:
+    """The equations of ``variant`` each key appears in."""
     found: dict[str, list[Equation]] = {}
-    for eq in equations(template, collapsed):
+    for eq in variant.equations:
         for key in eq.keys:
             found.setdefault(key, []).append(eq)
     return {key: tuple(eqs) for key, eqs in found.items()}

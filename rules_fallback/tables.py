@@ -18,7 +18,7 @@ from nianbao.records import Cell
 from nianbao.schema import Template, field_spec
 from rules_fallback.blanks import LineLayout, PrintedRowSpans, line_layout, on_one_line, place, place_by_columns
 from rules_fallback.cells import GapCells, Slot, read_gap
-from rules_fallback.checks import Equation, balanced
+from nianbao.variants import Equation, balanced
 from rules_fallback.glued import split_glued_digits
 from rules_fallback.labels import Label
 from rules_fallback.readings import printed_value, row_totals

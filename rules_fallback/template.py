@@ -10,6 +10,7 @@ import unicodedata
 from functools import lru_cache
 
 from nianbao.schema import TEMPLATES, get_template, load_schema
+from nianbao.variants import Variant
 from rules_fallback.labels import compact
 
 # The current template: what a report without any table (its tables were images) most likely used.
@@ -30,51 +31,19 @@ def _collapsible_keywords() -> tuple[tuple[str, ...], tuple[str, ...]]:
     return sub_rows, tuple(rows[block.collapsed_into]["keywords"])
 
 
-def detect_template(norm: str) -> tuple[str, bool]:
-    """(template, collapsed_other) of a normalised report text.
+def detect_template(norm: str) -> Variant:
+    """The template variant a normalised report text prints.
 
-    ``collapsed_other`` is True for a "2021" layout that prints （六）其他处理 as one row instead of its
+    ``collapsed`` is True for a "2021" layout that prints （六）其他处理 as one row instead of its
     three sub-rows (逾期不补正 / 收费通知 / 其他); its fields are then ``requests.other.*``.
     """
     text = compact(norm)
     hits = {name: sum(text.count(marker) for marker in _markers(name)) for name in TEMPLATES}
     template = max(TEMPLATES, key=lambda name: (hits[name], name == DEFAULT_TEMPLATE))
     if template != "2021":
-        return template, False
+        return Variant(template, False)
     sub_rows, single_row = _collapsible_keywords()
     # "3.其他" is no evidence of the sub-rows: any numbered list in the narrative can print it.
     distinctive = [k for k in sub_rows if not k[0].isdigit()]
     collapsed = any(k in text for k in single_row) and not any(k in text for k in distinctive)
-    return template, collapsed
-
-
-@lru_cache(maxsize=None)
-def section_rows(template: str, section: str, collapsed: bool) -> tuple[str, ...]:
-    """The rows of one table section in printed order (（六） as one row or three, as ``collapsed`` says)."""
-    fields = get_template(template).fields(collapsed)
-    return tuple(dict.fromkeys(spec.row for spec in fields if spec.section == section))
-
-
-@lru_cache(maxsize=None)
-def template_keys(template: str, collapsed: bool) -> tuple[str, ...]:
-    """Every field key of a template in printed order (（六） as one row when ``collapsed``)."""
-    return tuple(get_template(template).field_keys(collapsed))
-
-
-@lru_cache(maxsize=None)
-def section_keys(template: str, section: str, collapsed: bool) -> tuple[str, ...]:
-    """The field keys of one table section in printed order."""
-    return tuple(spec.key for spec in get_template(template).fields(collapsed) if spec.section == section)
-
-
-@lru_cache(maxsize=None)
-def printed_rows(template: str, collapsed: bool) -> tuple[tuple[str, ...], ...]:
-    """The field keys of every printed table row, in printed order: each row of each block, and section
-    四 also as the template prints it, one row of 15 numbers."""
-    spec = get_template(template)
-    rows = []
-    for block in spec.blocks:
-        for row in section_rows(template, block.section, collapsed):
-            if row in block.rows or row == block.collapsed_into:
-                rows.append(tuple(spec.field_key(block.section, row, column) for column in block.columns))
-    return (*rows, section_keys(template, "review", collapsed))
+    return Variant(template, collapsed)

@@ -12,7 +12,8 @@ from nianbao.paths import ROOT
 PACKAGES = ("nianbao", "rules_fallback", "model", "training", "evaluate")
 # The core: what every layer may rely on, relying on nothing above it.
 CORE = {f"nianbao.{name}" for name in
-        ("__init__", "errors", "paths", "records", "schema", "text", "readers", "provenance", "contracts")}
+        ("__init__", "errors", "paths", "records", "schema", "variants", "text", "readers", "provenance",
+         "contracts")}
 # The two labellers stand side by side on the core and never import one another.
 LABELLERS = ("rules_fallback", "model")
 

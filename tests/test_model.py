@@ -10,6 +10,7 @@ import pytest
 import torch
 from transformers import AutoTokenizer, BertConfig, BertForTokenClassification
 
+from nianbao.variants import Variant
 from model.encoding import encode_text, table_regions, window_bounds
 from nianbao.contracts import TableFacts
 from model.decoding import (ValueSpan, assign_keys, no_leading_zeros, printed_values, recut_glued_runs,
@@ -209,7 +210,7 @@ def recut_row(text: str, template: str, row: list[str], leaning: slice, begin, i
     cells = [(span, field_keys.index(key), 0.1) for span, key in keyed]
 
     def readings_for(glued, keys):
-        return row_readings(glued, keys, row_specs(template, False))
+        return row_readings(glued, keys, row_specs(Variant(template, False)))
 
     recut = recut_glued_runs(spans, cells, begin, inside, key_mass, offsets, text, field_keys, readings_for,
                              scaffold, balance)

@@ -1,10 +1,10 @@
 """Rows whose cells were glued together by a scraper: split where the table's sums make it unique."""
+from nianbao.variants import Variant
 from nianbao.text import normalise
 from rules_fallback.glued import split_glued_digits
 from rules_fallback.mapping import cells_to_fields
 from rules_fallback.parser import label_cells
 from rules_fallback.readings import row_readings, row_specs
-from rules_fallback.template import printed_rows
 
 ROW_TOTAL = {6: [0, 1, 2, 3, 4, 5]}  # the total column is the sum of the six applicant columns
 
@@ -28,7 +28,7 @@ def glued_requests(rows: dict[int, str]) -> str:
 def parse(text):
     doc = normalise("glued", text)
     labels = label_cells(doc)
-    fields, _ = cells_to_fields(doc, labels.template, labels.collapsed, labels.cells)
+    fields, _ = cells_to_fields(doc, labels.variant, labels.cells)
     return labels, {key: field.value for key, field in fields.items()}
 
 
@@ -132,16 +132,16 @@ def test_one_digit_per_cell_without_a_sum_is_warned_about():
 
 
 def test_readings_offered_to_the_model_are_the_cuts_of_a_row_that_keep_its_sums():
-    assert len(printed_rows("2021", False)[-1]) == 15  # section 四 as one printed row
-    rows = row_specs("2021", False)
-    assert rows[-1].keys == printed_rows("2021", False)[-1] and rows[-1].totals == {4: [0, 1, 2, 3], 9: [5, 6, 7, 8],
+    assert len(Variant("2021", False).rows[-1]) == 15  # section 四 as one printed row
+    rows = row_specs(Variant("2021", False))
+    assert rows[-1].keys == Variant("2021", False).rows[-1] and rows[-1].totals == {4: [0, 1, 2, 3], 9: [5, 6, 7, 8],
                                                                                      14: [10, 11, 12, 13]}
     readings = row_readings("318002142", ["requests.new.natural", "requests.new.total"], rows)
     assert [(keys[0], parts) for keys, parts in readings] == \
         [("requests.new.natural", ["31", "8", "0", "0", "2", "1", "42"])]
     # A row of section 二 has no sum to check: every cut into its cells is offered.
     assert row_readings("000", ["active.rules.issued"], rows) == [(rows[0].keys, ["0", "0", "0"])]
-    rows_2019 = row_specs("2019", False)  # 上一年项目数量 | 本年增/减 | 处理决定数量
+    rows_2019 = row_specs(Variant("2019", False))  # 上一年项目数量 | 本年增/减 | 处理决定数量
     assert [parts for _, parts in row_readings("97+82179", ["active.licensing.prev_items"], rows_2019)] == \
         [["9", "7", "+82179"], ["97", "+8", "2179"], ["97", "+82", "179"], ["97", "+821", "79"], ["97", "+8217", "9"]]
     # 1|10|0|0|0|0|11 and 11|0|0|0|0|0|11 both add up: both are offered, for the model to choose.

@@ -10,6 +10,7 @@ the row's cells on one of them, group labels （三）不予公开 / （六）�
 """
 from pathlib import Path
 
+from nianbao.variants import Variant
 from nianbao.text import normalise
 from rules_fallback.checks import run_checks
 from rules_fallback.mapping import cells_to_fields
@@ -23,7 +24,7 @@ ZERO_ROW = dict.fromkeys(["natural", "commercial", "research", "social", "legal"
 def parse(name):
     doc = normalise(name, (FIXTURES / name).read_text(encoding="utf-8"))
     labels = label_cells(doc)
-    fields, warnings = cells_to_fields(doc, labels.template, labels.collapsed, labels.cells)
+    fields, warnings = cells_to_fields(doc, labels.variant, labels.cells)
     return doc, labels, fields, labels.warnings + warnings
 
 
@@ -33,7 +34,7 @@ def requests_row(fields, row):
 
 def test_markdown_2021_report():
     doc, labels, fields, warnings = parse("markdown-2021.md")
-    assert (labels.template, labels.collapsed, warnings) == ("2021", False, [])
+    assert (labels.variant, warnings) == (Variant("2021", False), [])
     assert read_meta(doc) == {"year": 2022, "agency": "东湖市生态环境局",
                               "title": "东湖市生态环境局2022年政府信息公开工作年度报告"}
     values = {key: field.value for key, field in fields.items()}
@@ -55,13 +56,13 @@ def test_markdown_2021_report():
             for column in ("upheld", "corrected", "other", "pending", "total")] == \
         [2, 1, 0, 1, 4, 1, 0, 0, 1, 2, 0, 0, 0, 0, 0]
     assert sum(value is None for value in values.values()) == 3
-    checks = run_checks(labels.template, labels.collapsed, fields)
+    checks = run_checks(labels.variant, fields)
     assert not [c for c in checks if c.ok is False]
 
 
 def test_whitespace_aligned_collapsed_2021_report():
     doc, labels, fields, warnings = parse("aligned-2021-collapsed.txt")
-    assert (labels.template, labels.collapsed, warnings) == ("2021", True, [])
+    assert (labels.variant, warnings) == (Variant("2021", True), [])
     # The title is printed over two lines, the body on the first: one title, as real-dev's gold joins it.
     assert read_meta(doc) == {"year": 2021, "agency": "青山县市场监督管理局",
                               "title": "青山县市场监督管理局2021年度政府信息公开工作年度报告"}
@@ -80,12 +81,12 @@ def test_whitespace_aligned_collapsed_2021_report():
     assert requests_row(fields, "carry_forward") == {**ZERO_ROW, "natural": 1, "total": 1}
     assert values["review.upheld"] == 1 and values["review.total"] == 1
     assert [v for v in values.values() if v is None] == [None]
-    assert all(c.ok for c in run_checks(labels.template, labels.collapsed, fields))
+    assert all(c.ok for c in run_checks(labels.variant, fields))
 
 
 def test_pdf_layout_report_with_wrapped_labels_and_a_page_break():
     doc, labels, fields, warnings = parse("pdf-layout-2021.txt")
-    assert (labels.template, labels.collapsed, warnings) == ("2021", False, [])
+    assert (labels.variant, warnings) == (Variant("2021", False), [])
     assert read_meta(doc) == {"year": 2023, "agency": "永川镇人民政府",
                               "title": "永川镇人民政府2023年政府信息公开工作年度报告"}
     values = {key: field.value for key, field in fields.items()}

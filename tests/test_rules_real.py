@@ -15,8 +15,8 @@ REAL = DATA_DIR / "real-unlabelled"
 def parse(stem):
     doc = normalise(stem, (REAL / f"{stem}.txt").read_text(encoding="utf-8"))
     labels = label_cells(doc)
-    fields, warnings = cells_to_fields(doc, labels.template, labels.collapsed, labels.cells)
-    run_checks(labels.template, labels.collapsed, fields)
+    fields, warnings = cells_to_fields(doc, labels.variant, labels.cells)
+    run_checks(labels.variant, fields)
     return labels, {key: field.value for key, field in fields.items()}, read_meta(doc)
 
 
@@ -24,7 +24,7 @@ def parse(stem):
 def test_every_real_report_parses(path):
     labels, values, meta = parse(path.stem)
     assert meta["year"] == int(path.stem[-4:])
-    assert labels.template == ("2019" if int(path.stem[-4:]) < 2021 else "2021")
+    assert labels.variant.template == ("2019" if int(path.stem[-4:]) < 2021 else "2021")
 
 
 def test_report_whose_tables_were_images():

@@ -30,7 +30,7 @@ HUAIAN_OTHER = ("（六）其\n他处理\n1、申请人无正当理由逾期不�
 def rule_values(text: str) -> tuple[dict, list[str]]:
     doc = normalise("report.txt", text)
     labels = label_cells(doc)
-    fields, _ = cells_to_fields(doc, labels.template, labels.collapsed, labels.cells)
+    fields, _ = cells_to_fields(doc, labels.variant, labels.cells)
     return {key: field.value for key, field in fields.items()}, labels.warnings
 
 

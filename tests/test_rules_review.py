@@ -12,7 +12,7 @@ COLUMNS = ("upheld", "corrected", "other", "pending", "total")
 def review(text):
     doc = normalise("report.txt", HEADING + text + NEXT)
     labels = label_cells(doc)
-    fields, warnings = cells_to_fields(doc, labels.template, labels.collapsed, labels.cells)
+    fields, warnings = cells_to_fields(doc, labels.variant, labels.cells)
     rows = [[fields[f"{group}.{column}"].value for column in COLUMNS] for group in GROUPS]
     return rows, [w for w in labels.warnings + warnings if "行政复议" in w or w.startswith(GROUPS)]
 

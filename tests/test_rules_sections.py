@@ -21,7 +21,7 @@ REVIEW = [f"{group}.{column}" for group in ("review", "suit_direct", "suit_after
 def parse(text):
     doc = normalise("report.txt", text)
     labels = label_cells(doc)
-    fields, warnings = cells_to_fields(doc, labels.template, labels.collapsed, labels.cells)
+    fields, warnings = cells_to_fields(doc, labels.variant, labels.cells)
     return {key: field.value for key, field in fields.items()}, labels.warnings + warnings
 
 

@@ -8,6 +8,7 @@ import json
 
 import pytest
 
+from nianbao.variants import Variant
 from nianbao.paths import GOLD_DIR, SEEDS_DIR
 from nianbao.text import normalise
 from rules_fallback.mapping import cells_to_fields
@@ -81,14 +82,14 @@ META = {
 def parse_seed(stem):
     doc = normalise(stem, (SEEDS_DIR / f"{stem}.txt").read_text(encoding="utf-8"))
     labels = label_cells(doc)
-    fields, warnings = cells_to_fields(doc, labels.template, labels.collapsed, labels.cells)
+    fields, warnings = cells_to_fields(doc, labels.variant, labels.cells)
     return doc, labels, fields
 
 
 @pytest.mark.parametrize("stem", sorted(NON_ZERO))
 def test_seed_non_zero_fields(stem):
     _, labels, fields = parse_seed(stem)
-    assert labels.template == "2019" and not labels.collapsed
+    assert labels.variant == Variant("2019", False)
     got = {key: field.value for key, field in fields.items() if field.value != 0}
     assert got == NON_ZERO[stem]
 
@@ -97,7 +98,7 @@ def test_seed_non_zero_fields(stem):
 def test_seed_equals_gold_exactly(stem):
     doc, labels, fields = parse_seed(stem)
     gold = json.loads((GOLD_DIR / f"{stem}.json").read_text(encoding="utf-8"))
-    assert labels.template == gold["template"]
+    assert labels.variant.template == gold["template"]
     assert read_meta(doc) == gold["meta"] == META[stem]
     assert list(fields) == list(gold["fields"])
     assert {key: field.value for key, field in fields.items()} == gold["fields"]

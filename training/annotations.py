@@ -23,7 +23,8 @@ from nianbao.contracts import TableFacts
 from nianbao.errors import InputError
 from nianbao.readers import KNOWN_SUFFIXES, read_document
 from nianbao.records import Cell
-from nianbao.schema import field_spec, template_of_fields
+from nianbao.schema import field_spec
+from nianbao.variants import variant_of_fields
 from nianbao.text import Document
 from rules_fallback.labels import find_labels
 from rules_fallback.parser import label_cells
@@ -85,7 +86,7 @@ def _add_export(loaded: Annotations, tasks: list, origin: str) -> None:
 
 def _add_gold(loaded: Annotations, path: Path, gold: dict, text_dir, labeller) -> None:
     try:
-        template_of_fields(gold["fields"])
+        variant_of_fields(gold["fields"])
         doc = read_document(gold_text_path(path, gold, text_dir))
     except InputError as error:  # names the file it is about
         loaded.notes.append(f"{error}; skipped")

@@ -17,7 +17,7 @@ from pathlib import Path
 import datasets
 
 from nianbao.errors import UsageError
-from nianbao.schema import template_of_fields
+from nianbao.variants import variant_of_fields
 from training.generator import generate_example
 from training.styles import STYLES, missing_converter
 
@@ -74,8 +74,9 @@ def write_corpus(out: Path, examples) -> list[dict]:
         (out / "text" / f"{stem}.txt").write_text(example["text"], encoding="utf-8")
         _write_json(out / "gold" / f"{stem}.json", example["gold"])
         _write_json(out / "spans" / f"{stem}.json", example["spans"])
-        template_name, collapsed = template_of_fields(example["gold"]["fields"])
-        manifest.append({"stem": stem, "style": example["style"], "template": template_name, "collapsed": collapsed})
+        variant = variant_of_fields(example["gold"]["fields"])
+        manifest.append({"stem": stem, "style": example["style"], "template": variant.template,
+                         "collapsed": variant.collapsed})
     with open(out / "manifest.jsonl", "w", encoding="utf-8") as handle:
         for row in manifest:
             handle.write(json.dumps(row, ensure_ascii=False) + "\n")

@@ -42,7 +42,7 @@ def oracle_fields(example: dict, tokenizer) -> tuple[dict, dict]:
     for cell in placed:
         start, end = encoded.offsets[cell.span.first][0], encoded.offsets[cell.span.last - 1][1]
         cells.append(Cell(cell.key, start, end, doc.norm[start:end], 1.0, "model"))
-    fields, _ = cells_to_fields(doc, rules.template, rules.collapsed, cells)
+    fields, _ = cells_to_fields(doc, rules.variant, cells)
     return {key: field.value for key, field in fields.items()}, example["gold"]["fields"]
 
 
