@@ -6,6 +6,7 @@ and this module only gives it a typed, queryable shape.
 from __future__ import annotations
 
 import json
+import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -91,6 +92,16 @@ def empty_cell_marks() -> frozenset[str]:
 # "2."): one digit, as a table has fewer than ten items.  The rule layer reads it as part of the label;
 # model decoding never reads it as a cell.
 ARABIC_ITEM_NUMBER = r"\d[、.]"
+# One printed number: a sign, then digits (in groups of three after a thousands comma, or not), then
+# decimals.  The rule layer reads cells with it and the value rules normalise what it matches.
+PRINTED_NUMBER = r"[+-]?(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?"
+
+
+@lru_cache(maxsize=1)
+def units_pattern() -> str:
+    """The units a cell may print after its number (``data/schema.json``), as a regex alternation, longest
+    first so that 亿元 and 万元 are not read as 元."""
+    return "|".join(map(re.escape, sorted(load_schema()["units"], key=len, reverse=True)))
 
 
 @lru_cache(maxsize=None)

@@ -26,7 +26,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from nianbao.schema import empty_cell_marks, load_schema
+from nianbao.schema import PRINTED_NUMBER, empty_cell_marks, units_pattern
 from nianbao.text import CELL_BORDERS
 
 _PIPES = re.escape(CELL_BORDERS)
@@ -45,8 +45,7 @@ _RUN_TOGETHER = re.compile(r"[+-]?0\d")
 @lru_cache(maxsize=1)
 def _number() -> re.Pattern:
     """One printed number; a sign starts a new number, so "97+82179" is two of them."""
-    units = sorted(load_schema()["units"], key=len, reverse=True)
-    return re.compile(r"[+-]?(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?(?:" + "|".join(map(re.escape, units)) + ")?")
+    return re.compile(rf"{PRINTED_NUMBER}(?:{units_pattern()})?")
 
 
 @lru_cache(maxsize=1)

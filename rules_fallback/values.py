@@ -12,7 +12,7 @@ import unicodedata
 from decimal import Decimal
 from functools import lru_cache
 
-from nianbao.schema import empty_cell_marks, load_schema
+from nianbao.schema import PRINTED_NUMBER, empty_cell_marks, load_schema, units_pattern
 
 KINDS = ("count", "amount")
 
@@ -22,9 +22,7 @@ _MINUS_SIGNS = str.maketrans({"\u2212": "-", "\ufe63": "-"})
 
 @lru_cache(maxsize=1)
 def _number_pattern() -> re.Pattern:
-    units = sorted(load_schema()["units"], key=len, reverse=True)  # 亿元 and 万元 before 元
-    return re.compile(r"(?P<number>[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)\s*(?P<unit>"
-                      + "|".join(map(re.escape, units)) + r")?")
+    return re.compile(rf"(?P<number>{PRINTED_NUMBER})\s*(?P<unit>{units_pattern()})?")
 
 
 @lru_cache(maxsize=4096)  # tables repeat the same few cell texts ("0", "1") over and over
