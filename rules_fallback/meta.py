@@ -49,7 +49,7 @@ _OPENING_BODY = re.compile(
     rf"20\d\d\s*年(?:度|以来)?[,，]\s*(?:在[^,，。]{{0,30}}(?:领导|指导)下[,，]\s*)?"
     rf"(?P<body>[\u4e00-\u9fff]{{2,30}}?(?:{_BODY_ENDS}))(?={_BODY_DOES})")
 _QUOTED_NAME = re.compile(r"《(?P<body>[\u4e00-\u9fff]{2,30}?)20\d\d\s*年度?政府信息公开工作(?:年度)?报告》")
-_COMPILER = re.compile(rf"本报告由\s*(?P<body>[\u4e00-\u9fff]{{2,30}}?(?:人民政府|政府)?)(?:办公室|办公厅)?\s*"
+_COMPILER = re.compile(r"本报告由\s*(?P<body>[\u4e00-\u9fff]{2,30}?(?:人民政府|政府)?)(?:办公室|办公厅)?\s*"
                        r"(?:根据|依据|按照)")
 _SIGNATURE = re.compile(rf"(?P<body>[\u4e00-\u9fff]{{2,30}}?(?:{_BODY_ENDS}))\s*20\d\d\s*年\s*\d{{1,2}}\s*月"
                         r"\s*\d{1,2}\s*日\s*$")

@@ -54,7 +54,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="fine-tune a local Hugging Face checkpoint (and its tokenizer) instead of training from scratch")
     for name, value in SMALL_CONFIG.items():
         parser.add_argument(f"--{name.replace('_', '-')}", type=type(value), default=value,
-                            help=f"model size when training from scratch (default: %(default)s)")
+                            help="model size when training from scratch (default: %(default)s)")
     retrain.add_arguments(parser)
 
 
