@@ -127,35 +127,41 @@ def label_cells(doc: Document) -> RuleLabels:
     settle_by_narrative([r for section in readings.values() for r in section], result.statements)
 
     for section in template.prefixes:
-        name = _section_label(section)
-        found = [r for r in readings.get(section, []) if any(c is not None for cand in r.candidates for c in cand)
-                 or r.notes]
-        if section not in regions:
-            result.tableless.append(section)
-            result.warnings.append(f"no heading of section {name} found; its fields are null")
-        elif regions[section].by_content:
-            result.warnings.append(f"no heading of section {name} found; its table was read where its labels are")
-        elif not found and _CELL_NUMBER.search(norm, regions[section].start, regions[section].end):
-            result.warnings.append(f"section {name}: numbers are printed but no table row was read; its fields "
-                                   "are null")
-        elif not found:
-            result.tableless.append(section)
-            said = _first_sentence(norm, regions[section])
-            result.warnings.append(f"section {name} prints no table"
-                                   + (f" (it says: {said!r})" if said else "") + "; its fields are null")
-        for reading in readings.get(section, []):
-            _add_printed_row(result.printed_rows, reading)
-            result.warnings.extend(reading.notes)
-            cells = reading.resolved
-            if cells is not None:
-                result.cells.extend(c for c in cells if c is not None)
-            if reading.open:
-                result.open_rows.append(reading)
-            if cells is None and len(reading.candidates) > 1 and not reading.notes:
-                ways = " | ".join(" ".join(c.raw if c else "·" for c in cand) for cand in reading.candidates[:4])
-                result.warnings.append(f"{reading.name}: glued digits can be cut {len(reading.candidates)} ways "
-                                       f"that fit the table's sums ({ways}); row left out")
+        _collect_section(result, section, readings.get(section, []), regions.get(section), norm)
     if not any(readings.values()):
         result.warnings.insert(0, "no report tables were found: no table rows or cells in the text "
                                   "(the tables may have been images or left out of the text)")
     return result
+
+
+def _collect_section(result: RuleLabels, section: str, readings: list[RowReading], region: Region | None,
+                     norm: str) -> None:
+    """Add one section's rows to ``result``: its cells, printed rows and open rows, and the warnings that
+    say what of it could not be read (no heading, no table, a row whose glued digits cut several ways)."""
+    name = _section_label(section)
+    found = [r for r in readings if any(c is not None for cand in r.candidates for c in cand) or r.notes]
+    if region is None:
+        result.tableless.append(section)
+        result.warnings.append(f"no heading of section {name} found; its fields are null")
+    elif region.by_content:
+        result.warnings.append(f"no heading of section {name} found; its table was read where its labels are")
+    elif not found and _CELL_NUMBER.search(norm, region.start, region.end):
+        result.warnings.append(f"section {name}: numbers are printed but no table row was read; its fields "
+                               "are null")
+    elif not found:
+        result.tableless.append(section)
+        said = _first_sentence(norm, region)
+        result.warnings.append(f"section {name} prints no table"
+                               + (f" (it says: {said!r})" if said else "") + "; its fields are null")
+    for reading in readings:
+        _add_printed_row(result.printed_rows, reading)
+        result.warnings.extend(reading.notes)
+        cells = reading.resolved
+        if cells is not None:
+            result.cells.extend(c for c in cells if c is not None)
+        if reading.open:
+            result.open_rows.append(reading)
+        if cells is None and len(reading.candidates) > 1 and not reading.notes:
+            ways = " | ".join(" ".join(c.raw if c else "·" for c in cand) for cand in reading.candidates[:4])
+            result.warnings.append(f"{reading.name}: glued digits can be cut {len(reading.candidates)} ways "
+                                   f"that fit the table's sums ({ways}); row left out")
