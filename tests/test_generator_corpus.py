@@ -51,3 +51,18 @@ def test_dataset_holds_one_row_per_report(tmp_path):
 def test_unknown_style_is_refused_with_its_name(tmp_path, capsys):
     assert main(["generate", "--n", "2", "--styles", "glued,fancy", "--out", str(tmp_path / "out")]) == EXIT_USAGE
     assert "nianbao generate: unknown style(s) fancy" in capsys.readouterr().err
+
+
+def test_a_style_weight_draws_more_training_reports_of_that_style():
+    from training.command import generate, weighted
+
+    styles = weighted(["glued", "tsv"], {"glued": 3})
+    assert styles == ["glued", "glued", "glued", "tsv"]
+    assert [example["style"] for example in generate(8, styles, seed=1)].count("glued") == 6
+
+
+def test_a_weight_for_a_style_not_trained_on_is_refused(tmp_path, capsys):
+    status = main(["train", "--weight", "ascii_box=2", "--out", str(tmp_path / "run"), "--train-reports", "1"])
+    assert status == EXIT_USAGE
+    assert "--weight names style(s) not trained on: ascii_box" in capsys.readouterr().err
+    assert not (tmp_path / "run").exists()

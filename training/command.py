@@ -33,6 +33,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="generated reports per held-out style (default: %(default)s)")
     parser.add_argument("--hold-out", nargs="*", default=list(DEFAULT_HELD_OUT), metavar="STYLE",
                         help="layout styles never trained on, evaluated as new layouts (default: %(default)s)")
+    parser.add_argument("--weight", action="append", default=[], metavar="STYLE=N", type=_style_weight,
+                        help="draw N training reports of STYLE for every one of each other style (repeatable; "
+                             "default: every style 1): more of the layouts a model reads worst")
     parser.add_argument("--seed", type=int, default=13, help="seed of data generation and training (default: %(default)s)")
     parser.add_argument("--epochs", type=float, default=1.0, help="passes over the training windows (default: %(default)s)")
     parser.add_argument("--batch-size", type=int, default=16, help="windows per step (default: %(default)s)")
@@ -56,6 +59,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         parser.add_argument(f"--{name.replace('_', '-')}", type=type(value), default=value,
                             help="model size when training from scratch (default: %(default)s)")
     retrain.add_arguments(parser)
+
+
+def _style_weight(text: str) -> tuple[str, int]:
+    """``STYLE=N`` of ``--weight``, N a whole number of at least 1."""
+    style, _, count = text.partition("=")
+    if not style or not count.isdigit() or int(count) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r}: expected STYLE=N with N a whole number of at least 1")
+    return style, int(count)
+
+
+def weighted(styles: list[str], weights: dict[str, int]) -> list[str]:
+    """``styles`` with each repeated as often as its weight says, for ``generate`` to take in turn."""
+    return [style for style in styles for _ in range(weights.get(style, 1))]
 
 
 def generate(count: int, styles: list[str], seed: int) -> list[dict]:
@@ -88,6 +104,9 @@ def run(args: argparse.Namespace) -> int:
     if unknown:
         raise UsageError(f"unknown style(s) {', '.join(unknown)}; styles are: {', '.join(known)}")
     train_styles = [style for style in known if style not in args.hold_out]
+    weights = dict(args.weight)
+    if set(weights) - set(train_styles):
+        raise UsageError(f"--weight names style(s) not trained on: {', '.join(sorted(set(weights) - set(train_styles)))}")
     if args.annotations or args.install or args.force:
         return retrain.run(args, train_styles)
     if Path(args.out).resolve() == args.installed.resolve():
@@ -97,7 +116,7 @@ def run(args: argparse.Namespace) -> int:
     args.max_minutes = args.max_minutes or SCRATCH_MINUTES
     started = time.time()
     # Distinct seeds per split: validation and held-out reports are never training reports.
-    train_examples = generate(args.train_reports, train_styles, args.seed)
+    train_examples = generate(args.train_reports, weighted(train_styles, weights), args.seed)
     eval_examples = generate(args.eval_reports, train_styles, args.seed + 1)
     held_out = generate(args.held_out_reports * len(args.hold_out), list(args.hold_out), args.seed + 2) \
         if args.hold_out else []
@@ -110,7 +129,7 @@ def run(args: argparse.Namespace) -> int:
                     learning_rate=args.learning_rate, seed=args.seed, max_minutes=args.max_minutes,
                     tokenizer_kind=args.tokenizer, label_scheme=args.labels,
                     log=lambda message: print(message, flush=True))
-    summary["data"] = {"train_styles": train_styles, "held_out_styles": list(args.hold_out),
+    summary["data"] = {"train_styles": train_styles, "style_weights": weights, "held_out_styles": list(args.hold_out),
                        "train_reports": args.train_reports, "eval_reports": args.eval_reports,
                        "held_out_reports_per_style": args.held_out_reports,
                        "seeds": {"train": args.seed, "validation": args.seed + 1, "held_out": args.seed + 2}}
