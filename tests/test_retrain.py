@@ -155,3 +155,20 @@ def test_training_from_scratch_refuses_to_overwrite_the_installed_model(tmp_path
     assert status == 2
     assert "must not be the installed checkpoint" in capsys.readouterr().err
     assert not installed.exists()
+
+
+def test_the_gate_scores_every_real_dev_source_apart():
+    from training.gate import gate_reports
+
+    real = gate_reports(per_style=0)["real-dev"]
+    assert len(real) == 16
+    assert {report.group for report in real} == {"Hebei", "Hongze", "Huaian", "Pingtan"}
+    assert any(report.ambiguous for report in real)  # AMBIGUOUS.txt's fields are scored apart
+
+
+def test_a_real_source_that_reads_worse_refuses_the_checkpoint():
+    figures = [Figure("generated", "model", Tally(90, 100), Tally(99, 100)),
+               Figure("real-dev Huaian", "model", Tally(192, 200), Tally(184, 200))]
+    verdict = Verdict(figures, {})
+    assert not verdict.accepted
+    assert any("a real source reads worse" in line for line in verdict.lines())

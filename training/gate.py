@@ -6,7 +6,11 @@ Both checkpoints parse the same reports with the model-only and the hybrid syste
 - ``seeds``: the real reports of ``data/seeds`` against ``data/gold``;
 - ``generated``: a fixed held-out set, ``REPORTS_PER_STYLE`` generated reports of every style from seed
   ``GATE_SEED`` (``training.corpus`` draws report i from "2024:i"; training draws from ``random.Random(13)``
-  and friends, so no training report is among them).
+  and friends, so no training report is among them);
+- ``real-dev <source>``: the real reports of ``data/real-dev``, one figure per source (fields of
+  ``AMBIGUOUS.txt`` apart): real reports are the measure, and a checkpoint that reads generated layouts
+  better can read a real source worse.  A checkpoint fine-tuned on some of them is warned about
+  (``gate_reports_among``): its figure on those is no longer a measurement.
 
 A tie passes: a retraining aimed at one layout should leave the others where they were, not improve them.
 ``--force`` installs a refused checkpoint anyway.  The replaced checkpoint is moved to
@@ -17,13 +21,14 @@ from __future__ import annotations
 
 import shutil
 from dataclasses import dataclass
+from typing import NamedTuple
 from pathlib import Path
 
-from evaluate.gold import load_gold
+from evaluate.gold import load_gold, read_ambiguous, read_groups
 from evaluate.scoring import Evaluation, Pair, Tally, score_reports
 from nianbao.confidence import CALIBRATION_FILE
 from nianbao.errors import EXIT_FINDINGS, EXIT_OK
-from nianbao.paths import GOLD_DIR, MODEL_DIR, SEEDS_DIR
+from nianbao.paths import GOLD_DIR, MODEL_DIR, REAL_DEV_DIR, SEEDS_DIR
 
 GATE_SEED = 2024
 REPORTS_PER_STYLE = 10
@@ -55,10 +60,10 @@ class Verdict:
         return not any(figure.worse for figure in self.figures)
 
     def lines(self) -> list[str]:
-        out = [f"{'reports':<10} {'system':<7} {'installed':>22} {'new':>22}"]
+        out = [f"{'reports':<18} {'system':<7} {'installed':>22} {'new':>22}"]
         for figure in self.figures:
             old = str(figure.old) if figure.old is not None else "(none)"
-            out.append(f"{figure.reports:<10} {figure.system:<7} {old:>22} {str(figure.new):>22}"
+            out.append(f"{figure.reports:<18} {figure.system:<7} {old:>22} {str(figure.new):>22}"
                        + ("  WORSE" if figure.worse else ""))
         for system, styles in self.by_style.items():
             out.append(f"generated, {system}, by style: " + ", ".join(
@@ -78,6 +83,9 @@ class Verdict:
         if ("seeds", "model") in worse or ("seeds", "hybrid") in worse:
             tips.append("the real seeds got worse: annotate a few more real reports like them rather than more "
                         "of one layout")
+        if any(reports.startswith("real-dev") for reports, _ in worse):
+            tips.append("a real source reads worse: better generated figures do not make up for it; annotate "
+                        "reports like that source's and fine-tune on them (`nianbao train --annotations`)")
         if any(system == "hybrid" for _, system in worse) and not any(system == "model" for _, system in worse):
             tips.append("the model improved but the hybrid did not: compare the two with "
                         "`nianbao evaluate --compare` on the reports that got worse before forcing")
@@ -88,39 +96,54 @@ def _percent(tally: Tally | None) -> str:
     return "-" if tally is None or tally.rate is None else f"{100 * tally.rate:.1f}"
 
 
-def gate_reports(per_style: int = REPORTS_PER_STYLE) -> dict[str, list[tuple]]:
-    """The gate's report sets: name -> ``(document, gold, group)`` triples."""
+class GateReport(NamedTuple):
+    """One report the gate scores: its document, gold, group (style or source) and fields scored apart."""
+
+    doc: object
+    gold: dict
+    group: str | None = None
+    ambiguous: frozenset[str] = frozenset()
+
+
+def gate_reports(per_style: int = REPORTS_PER_STYLE) -> dict[str, list[GateReport]]:
+    """The gate's report sets by name."""
     from nianbao.readers import read_document
     from nianbao.text import normalise
     from training.corpus import iter_examples
     from training.styles import STYLES, missing_converter
 
-    seeds = [(read_document(path), load_gold(GOLD_DIR / f"{path.stem}.json"), None)
+    seeds = [GateReport(read_document(path), load_gold(GOLD_DIR / f"{path.stem}.json"))
              for path in sorted(SEEDS_DIR.glob("*.txt"))]
     styles = [style for style in STYLES if not missing_converter(style)]
-    generated = [(normalise(stem, example["text"]), example["gold"], example["style"])
+    generated = [GateReport(normalise(stem, example["text"]), example["gold"], example["style"])
                  for stem, example in iter_examples(per_style * len(styles), styles, GATE_SEED)]
-    return {"seeds": seeds, "generated": generated}
+    gold_dir = REAL_DEV_DIR / "gold"
+    _, sources = read_groups(gold_dir, required=True)
+    ambiguous = read_ambiguous(gold_dir)
+    real = [GateReport(read_document(path), load_gold(gold_dir / f"{path.stem}.json"), sources[path.stem],
+                       ambiguous.get(path.stem, frozenset()))
+            for path in sorted((REAL_DEV_DIR / "reports").iterdir()) if path.stem in sources]
+    return {"seeds": seeds, "generated": generated, "real-dev": real}
 
 
 def gate_reports_among(examples: list[dict], per_style: int = REPORTS_PER_STYLE) -> list[tuple[str, str]]:
     """(example source, gate report) for every example whose normalised text is one the gate scores."""
     from nianbao.text import normalise
 
-    gate = {doc.norm: f"{name}:{doc.source}" for name, triples in gate_reports(per_style).items()
-            for doc, _, _ in triples}
+    gate = {report.doc.norm: f"{name}:{report.doc.source}" for name, reports in gate_reports(per_style).items()
+            for report in reports}
     found = ((example.get("source", "?"), gate.get(normalise("", example["text"]).norm)) for example in examples)
     return [(source, report) for source, report in found if report]
 
 
-def score_checkpoint(path: str | Path, reports: dict[str, list[tuple]]) -> dict[tuple[str, str], Evaluation]:
+def score_checkpoint(path: str | Path, reports: dict[str, list[GateReport]]) -> dict[tuple[str, str], Evaluation]:
     """(report set, system) -> evaluation of the checkpoint at ``path``."""
     from model.inference import CellsOnce, Labeller
     from nianbao.pipeline import parse_document
 
     labeller = CellsOnce(Labeller.load(path))
-    return {(name, system): score_reports([Pair(doc.source, gold, parse_document(doc, system, labeller), doc.text,
-                                                group) for doc, gold, group in triples])
+    return {(name, system): score_reports([Pair(r.doc.source, r.gold, parse_document(r.doc, system, labeller),
+                                                r.doc.text, r.group, ambiguous=r.ambiguous) for r in triples])
             for name, triples in reports.items() for system in SYSTEMS}
 
 
@@ -130,7 +153,11 @@ def compare(new: str | Path, old: str | Path = MODEL_DIR, per_style: int = REPOR
     after = score_checkpoint(new, reports)
     before = score_checkpoint(old, reports) if (Path(old) / "config.json").is_file() else {}
     figures = [Figure(name, system, before[(name, system)].summary.fields if before else None,
-                      evaluation.summary.fields) for (name, system), evaluation in after.items()]
+                      evaluation.summary.fields) for (name, system), evaluation in after.items()
+               if name != "real-dev"]
+    figures += [Figure(f"real-dev {source}", system,
+                       before[("real-dev", system)].groups[source].fields if before else None, summary.fields)
+                for system in SYSTEMS for source, summary in after[("real-dev", system)].groups.items()]
     by_style = {system: {style: (before[("generated", system)].groups[style].fields if before else None,
                                  summary.fields)
                          for style, summary in after[("generated", system)].groups.items()}
