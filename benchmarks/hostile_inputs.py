@@ -296,7 +296,7 @@ def main() -> None:
     args = parser.parse_args()
     chosen = [h for h in HOSTILE if not args.only or any(text in h.name for text in args.only)]
     print(f"{len(chosen)} hostile inputs, each beside the {len(SEEDS)} seeds, system {args.system}")
-    print(f"| input | outcome | reason | seeds written | peak MB | seconds |\n|---|---|---|---|---|---|")
+    print("| input | outcome | reason | seeds written | peak MB | seconds |\n|---|---|---|---|---|---|")
     survived = 0
     for hostile in chosen:
         result = run_one(hostile, args.scratch, args.system)

@@ -77,7 +77,7 @@ def test_a_pdf_whose_content_inflates_past_the_cap_is_refused(tmp_path, monkeypa
 
 
 def test_html_nested_a_thousand_deep_is_read(tmp_path):
-    page = "<html><body>" + "<div>" * 1000 + f"<p>一、总体情况</p><table><tr><td>行政许可</td><td>187</td></tr></table>" \
+    page = "<html><body>" + "<div>" * 1000 + "<p>一、总体情况</p><table><tr><td>行政许可</td><td>187</td></tr></table>" \
         + "</div>" * 1000 + "</body></html>"
     (tmp_path / "deep.html").write_text(page, encoding="utf-8")
     assert read_document(tmp_path / "deep.html").text == "一、总体情况\n行政许可 | 187\n"
