@@ -330,7 +330,9 @@ class State:
         return entry if entry and entry["sha256"] == sha256 and entry["system"] == system else None
 
     def compact(self) -> None:
-        write_jsonl(self.path, self.entries.values())
+        """Rewrite the journal with one line per record, in the records' order: the same file whatever order
+        the workers finished in."""
+        write_jsonl(self.path, [self.entries[record] for record in sorted(self.entries)])
 
     @contextmanager
     def appending(self):

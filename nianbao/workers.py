@@ -141,7 +141,7 @@ def parse_jobs(jobs: list, system: str, workers: int, limits: Limits) -> Iterato
                                        timeout=limits.seconds or None)
                 running[future] = job
             finished, _ = wait(running, return_when=FIRST_COMPLETED)
-            for future in finished:
+            for future in [future for future in running if future in finished]:  # in the order handed out
                 yield running.pop(future), _outcome(future, limits)
     finally:
         pool.stop()
