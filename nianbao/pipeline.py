@@ -4,8 +4,7 @@
 model's cells mapped by the rule layer's mapping, no rule fallback; the rule layer only tells the model
 where each table lies, how many cells a glued row has and which cuts of it add up) or ``hybrid`` (both,
 reconciled field by field by ``nianbao.hybrid``; a report the rules settle is theirs, and the model is not
-run on it).  The template is detected from the printed layout by
-the rule layer in every system.
+run on it).  The template is detected from the printed layout by the rule layer in every system.
 """
 from __future__ import annotations
 
@@ -22,6 +21,7 @@ from rules_fallback.mapping import cells_to_fields
 from rules_fallback.meta import read_meta
 from rules_fallback.narrative import narrative_checks
 from rules_fallback.parser import RuleLabels, label_cells
+
 
 @lru_cache(maxsize=1)
 def default_labeller():
@@ -70,12 +70,12 @@ def parse_with_evidence(doc: Document, system: str, labeller=None) -> Parsed:
         raise ValueError(f"unknown system {system!r}: expected one of {', '.join(SYSTEMS)}")
     rules = label_cells(doc)
     warnings = [*doc.warnings, *rules.warnings]
-    rule_fields = model_fields = None
+    rule_fields = model_fields = rule_checks = None
     if system in ("rules", "hybrid"):
         rule_fields, mapping_warnings = cells_to_fields(doc, rules.variant, rules.cells)
         warnings.extend(mapping_warnings)
-        if system == "hybrid" and settled_by_rules(rule_fields, _checks(rules, rule_fields), rules.open_keys(),
-                                                   rules.table_rows()):
+        rule_checks = _checks(rules, rule_fields)
+        if system == "hybrid" and settled_by_rules(rule_fields, rule_checks, rules.open_keys(), rules.table_rows()):
             system = "rules"
     if system in ("model", "hybrid"):
         model_fields, mapping_warnings = cells_to_fields(doc, rules.variant,
@@ -87,7 +87,7 @@ def parse_with_evidence(doc: Document, system: str, labeller=None) -> Parsed:
         warnings.extend(choices)
     else:
         fields = rule_fields if system == "rules" else model_fields
-    checks = _checks(rules, fields)
+    checks = rule_checks if fields is rule_fields else _checks(rules, fields)
     report = Report(source=doc.source, template=rules.variant.template, meta=read_meta(doc), fields=fields,
                     checks=checks, warnings=warnings)
     return Parsed(report, features_by_key(fields, rule_fields, model_fields, checks, rules.open_keys()), system)

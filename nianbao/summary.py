@@ -8,9 +8,10 @@ the most failed checks and the least confident fields, each linked to where its 
 
 Each record is boiled down to a small digest (``digest``) where it is written, in the worker that parsed
 it, and the batch adds the digests up as they come (``BatchPage``): only the aggregates and the shortlist
-are kept, so the page costs the same memory and nearly the same time for a million reports as for ten.  The plots are matplotlib SVG put inline: the page has
-no script and loads nothing, so it opens offline.  Its bytes depend on the records alone (no date, fixed
-SVG ids), so two runs over the same files write the same page.
+are kept, so the page costs the same memory and nearly the same time for a million reports as for ten.
+The plots are matplotlib SVG put inline: the page has no script and loads nothing, so it opens offline.
+Its bytes depend on the records alone (no date, fixed SVG ids), so two runs over the same files write the
+same page.
 """
 from __future__ import annotations
 
@@ -35,7 +36,6 @@ OUTCOMES = (("granted", ("granted",)), ("partly granted", ("partial",)), ("denie
             ("unable to provide", ("unable_",)), ("not processed", ("rejected_",)), ("other", ("other",)),
             ("carried forward", ("carry_forward",)))
 OUTCOME_COLOURS = ("#2e7d32", "#81c784", "#c62828", "#f9a825", "#6d4c41", "#9e9e9e", "#1565c0")
-
 
 
 def outcome_of(key: str) -> str | None:

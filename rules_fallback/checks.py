@@ -3,8 +3,8 @@
 The rules are data in ``data/schema.json`` ("checks"): each says, for every column (or every row) of a
 table, that the sum of some cells equals the sum of others.  ``Variant.equations`` spells them out as
 concrete field keys for a template (``nianbao.variants``); ``run_checks`` evaluates them, and the
-glued-digit splitter uses the same equations to choose between ways of cutting a run of digits.  A broken rule is flagged, never fixed:
-reports were published with wrong sums.
+glued-digit splitter uses the same equations to choose between ways of cutting a run of digits.  A
+broken rule is flagged, never fixed: reports were published with wrong sums.
 """
 from __future__ import annotations
 
