@@ -4,7 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 # Debian packages the layout generator and the review check use (converters for real-world text layouts).
-APT_PACKAGES="pandoc w3m lynx poppler-utils"
+APT_PACKAGES="pandoc w3m lynx poppler-utils libreoffice-writer-nogui fonts-wqy-zenhei"
 if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
   missing=$(for p in $APT_PACKAGES; do dpkg -s "$p" >/dev/null 2>&1 || echo "$p"; done)
   if [ -n "$missing" ]; then

@@ -26,7 +26,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from nianbao.schema import PRINTED_NUMBER, empty_cell_marks, units_pattern
+from nianbao.schema import PRINTED_NUMBER, empty_cell_marks, load_schema, units_pattern
 from nianbao.text import CELL_BORDERS
 
 _PIPES = re.escape(CELL_BORDERS)
@@ -46,6 +46,16 @@ _RUN_TOGETHER = re.compile(r"[+-]?0\d")
 def _number() -> re.Pattern:
     """One printed number; a sign starts a new number, so "97+82179" is two of them."""
     return re.compile(rf"{PRINTED_NUMBER}(?:{units_pattern()})?")
+
+
+@lru_cache(maxsize=1)
+def _units() -> frozenset[str]:
+    return frozenset(load_schema()["units"])
+
+
+def _is_unit(norm: str, start: int, end: int) -> bool:
+    """Whether ``norm[start:end]`` is a unit alone on its line's stretch, after a number and a space."""
+    return norm[start:end] in _units() and norm[start - 1] in " \t"
 
 
 @lru_cache(maxsize=1)
@@ -80,9 +90,16 @@ def _on_rule_line(norm: str, position: int) -> bool:
                                 len(norm) if line_end < 0 else line_end) is not None
 
 
+# A number spaced from the 年 after it is a year in a sentence ("2021 年收到和处理…" as a PDF reader
+# spaces digits from Chinese), never a cell.
+_YEAR_AFTER = re.compile(r"[ \t]*年")
+
+
 def _classify(norm: str, start: int, end: int) -> Slot | None:
     piece = norm[start:end]
     if piece.isdigit() and piece.isascii():  # the common case, "0"
+        if _YEAR_AFTER.match(norm, end):
+            return Slot("text", [(start, end)])
         return Slot("value", [(start, end)])
     if piece in empty_cell_marks():
         if piece.count("-") == len(piece) > 1 and _on_rule_line(norm, start):
@@ -139,8 +156,14 @@ def read_gap(norm: str, masked: str, start: int, end: int) -> GapCells:
     piped = _PIPE.search(masked, start, end) is not None
     slots: list[Slot] = []
     for index, (seg_start, seg_end) in enumerate(_segments(masked, start, end) if piped else [(start, end)]):
-        found = [slot for m in PIECE.finditer(masked, seg_start, seg_end)
-                 if (slot := _classify(masked, m.start(), m.end())) is not None]
+        found = []
+        for m in PIECE.finditer(masked, seg_start, seg_end):
+            if found and found[-1].kind == "value" and _is_unit(masked, m.start(), m.end()):
+                # the unit of the number before, spaced from it ("63 宗", "12345 元": pdftotext)
+                found[-1].spans[-1] = (found[-1].spans[-1][0], m.end())
+                continue
+            if (slot := _classify(masked, m.start(), m.end())) is not None:
+                found.append(slot)
         if piped and not found:
             if index > 0:
                 slots.append(Slot("blank"))

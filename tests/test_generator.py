@@ -11,7 +11,7 @@ from nianbao.schema import load_schema
 from nianbao.variants import variant_of_fields
 from nianbao.text import normalise
 from training import styles
-from training.generator import generate_example
+from training.generator import draw_example, generate_example
 from training.styles import STYLES, ConverterMissing, missing_converter
 
 SCHEMA = load_schema()
@@ -43,7 +43,7 @@ def printed_value(raw: str) -> int | float | None:
 def _example(style: str, template: str, seed: int) -> dict:
     if missing_converter(style):
         pytest.skip(f"style {style} needs the converter {missing_converter(style)!r}, which is not installed")
-    return generate_example(random.Random(seed), template=template, style=style)
+    return draw_example(random.Random(seed), style, template)[0]
 
 
 @pytest.mark.parametrize("template", ["2019", "2021"])

@@ -42,3 +42,35 @@ def test_text_that_is_not_a_value_is_refused_clearly(raw, kind, message):
 def test_unknown_kind_is_refused():
     with pytest.raises(ValueError, match="unknown value kind 'money'"):
         normalise_value("1", "money")
+
+
+def test_a_unit_spaced_from_its_number_is_part_of_the_cell():
+    """``pdftotext`` spaces digits from Chinese: "63 宗" is one cell and "12345 元" still 1.2345 万元."""
+    from nianbao.text import normalise
+    from rules_fallback.mapping import cells_to_fields
+    from rules_fallback.parser import label_cells
+
+    doc = normalise("t", "二、主动公开政府信息情况\n第二十条第（九）项\n信息内容 采购项目数量 采购总金额\n"
+                         "政府集中采购 258 宗 12345 元\n")
+    labels = label_cells(doc)
+    fields, _ = cells_to_fields(doc, labels.variant, labels.cells)
+    assert fields["active.procurement.projects"].value == 258
+    assert fields["active.procurement.amount_wan"].value == 1.2345
+
+
+def test_a_year_in_the_sentence_over_a_table_is_no_cell():
+    """"2021 年政府信息公开行政复议、行政诉讼情况见下表" (a PDF's text layer): 2021 is a year."""
+    from nianbao.text import normalise
+    from rules_fallback.mapping import cells_to_fields
+    from rules_fallback.parser import label_cells
+
+    numbers = [3, 0, 1, 0, 4, 2, 0, 0, 0, 2, 0, 0, 0, 1, 1]
+    doc = normalise("t", "四、政府信息公开行政复议、行政诉讼情况\n2021 年政府信息公开行政复议、行政诉讼情况见下表：\n"
+                         "行政复议 行政诉讼\n结果维持 结果纠正 其他结果 尚未审结 总计 未经复议直接起诉 复议后起诉\n"
+                         "结果维持 结果纠正 其他结果 尚未审结 总计 结果维持 结果纠正 其他结果 尚未审结 总计\n"
+                         + " ".join(map(str, numbers)) + "\n")
+    labels = label_cells(doc)
+    fields, _ = cells_to_fields(doc, labels.variant, labels.cells)
+    review = [fields[f"{row}.{column}"].value for row in ("review", "suit_direct", "suit_after_review")
+              for column in ("upheld", "corrected", "other", "pending", "total")]
+    assert review == numbers

@@ -77,20 +77,17 @@ def weighted(styles: list[str], weights: dict[str, int]) -> list[str]:
 def generate(count: int, styles: list[str], seed: int) -> list[dict]:
     """``count`` generated reports, styles taken in turn so each is equally represented.
 
-    A converter style may refuse a report it cannot lay out with exact spans (the generator raises
-    ValueError, e.g. when w3m breaks a value over two lines); that draw is skipped and counted.
+    A converter style may refuse a report it cannot lay out with exact spans (``draw_example``); that
+    draw is skipped and counted.
     """
-    from training.generator import generate_example
+    from training.generator import draw_example
 
     rng = random.Random(seed)
     examples, refused = [], 0
     while len(examples) < count:
-        try:
-            examples.append(generate_example(rng, style=styles[len(examples) % len(styles)]))
-        except ValueError as error:
-            refused += 1
-            if refused > count:
-                raise RuntimeError(f"the generator refused {refused} reports, last: {error}") from error
+        example, skipped = draw_example(rng, styles[len(examples) % len(styles)])
+        examples.append(example)
+        refused += skipped
     if refused:
         print(f"the generator refused {refused} of {count + refused} draws", flush=True)
     return examples

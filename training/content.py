@@ -23,6 +23,12 @@ COLLAPSED_SHARE = 0.15
 NO_REVIEW_TABLE_SHARE = 0.06
 # Share of reports that leave some cells blank or dashed.
 EMPTY_CELLS_SHARE = 0.12
+# Share of reports that print only their non-zero request and review cells, leaving every zero cell
+# blank (hebei-edu-2019: 124 of 198 fields blank, whole rows of them).
+ZERO_CELLS_BLANK_SHARE = 0.07
+# Share of reports written at a real report's length: most real reports are two-thirds prose
+# (benchmarks/real_vs_generated.py), with several paragraphs per topic of section 一.
+LONG_PROSE_SHARE = 0.75
 
 CHINESE_NUMERALS = "一二三四五六七八九十"
 
@@ -92,13 +98,16 @@ def random_report(rng: random.Random, template: str | None = None) -> ReportCont
         _break_a_rule(rng, values)
     if rng.random() < EMPTY_CELLS_SHARE:
         _blank_some_cells(rng, specs, values)
+    if rng.random() < ZERO_CELLS_BLANK_SHARE:
+        _blank_zero_cells(rng, specs, values)
     values = {spec.key: values[spec.key] for spec in specs}
 
     title = None
     if rng.random() < 0.75:
         title = f"{agency}{year}年{rng.choice(['', '度'])}政府信息公开工作{rng.choice(['年度报告', '年度报告', '报告'])}"
     named = title is not None or rng.random() < 0.9
-    words = _Narrative(rng, year, agency if named else None, short, values, review_table)
+    words = _Narrative(rng, year, agency if named else None, short, values, review_table,
+                       long=rng.random() < LONG_PROSE_SHARE)
     return ReportContent(template, collapsed, year, agency if named else None, title, values, review_table,
                          words.sections(), words.preface(), size, broken)
 
@@ -275,6 +284,14 @@ def _blank_some_cells(rng: random.Random, specs: list[FieldSpec], values: dict) 
             values[key] = None
 
 
+def _blank_zero_cells(rng: random.Random, specs: list[FieldSpec], values: dict) -> None:
+    """Leave the zero cells of the request and review tables blank (most, not always all of them)."""
+    keep = rng.choice([0.0, 0.0, 0.1])
+    for spec in specs:
+        if spec.section != "active" and values.get(spec.key) == 0 and rng.random() >= keep:
+            values[spec.key] = None
+
+
 # --- words ---------------------------------------------------------------------------------------
 
 
@@ -282,9 +299,9 @@ class _Narrative:
     """Generates the prose of a report from phrase patterns like those of real reports."""
 
     def __init__(self, rng: random.Random, year: int, agency: str | None, short: str, values: dict,
-                 review_table: bool):
+                 review_table: bool, long: bool = False):
         self.rng, self.year, self.agency, self.short = rng, year, agency, short
-        self.values, self.review_table = values, review_table
+        self.values, self.review_table, self.long = values, review_table, long
         self.subject = agency or short
 
     def pick(self, *options: str) -> str:
@@ -308,6 +325,10 @@ class _Narrative:
                     Section("review", "政府信息公开行政复议、行政诉讼情况"),
                     Section("problems", "存在的主要问题及改进情况", self._problems()),
                     Section("other_matters", "其他需要报告的事项", self._other_matters())]
+        for section in sections[1:4]:
+            section.paragraphs = self.table_intro(section.key)
+        if self.long:
+            sections[4].paragraphs.extend(self._long_paragraph() for _ in range(self.rng.randint(1, 3)))
         schema_sections = {s["key"]: s for s in load_schema()["sections"]}
         for section in sections:
             if self.rng.random() < 0.25:
@@ -347,15 +368,51 @@ class _Narrative:
                  ("平台建设", self._sentence_bank("platform")),
                  ("政策解读", self._sentence_bank("interpretation")),
                  ("监督保障", self._sentence_bank("mechanism"))]
-        count = self.rng.randint(2, 6)
+        count = self.rng.randint(4, 6) if self.long else self.rng.randint(2, 6)
         for index, (name, sentence) in enumerate(items[:count]):
             heading = f"（{CHINESE_NUMERALS[index]}）{name}{self.pick('情况', '', '方面')}"
+            more = [self._long_paragraph() for _ in range(self.rng.randint(2, 4))] if self.long else []
             if self.rng.random() < 0.5:
                 paragraphs.append(heading)
                 paragraphs.append(sentence)
             else:
                 paragraphs.append(f"{heading}。{sentence}")
+            paragraphs.extend(more)
         return paragraphs
+
+    def table_intro(self, section: str) -> list[str]:
+        """The sentence some reports put over a table ("具体情况见下表：")."""
+        if self.rng.random() >= (0.6 if self.long else 0.25):
+            return []
+        what = {"active": "主动公开政府信息", "requests": "收到和处理政府信息公开申请",
+                "review": "政府信息公开行政复议、行政诉讼"}[section]
+        return [self.pick(f"{self.year}年{what}情况{self.pick('如下表', '见下表', '统计如下')}：",
+                          f"{self.pick('本年度', '全年', '')}{what}情况具体如下：", "具体情况见下表。")]
+
+    def _long_paragraph(self) -> str:
+        """A paragraph of three to six sentences of a real report's kind: who did what, by which
+        means, with what counts (prose digits the tables do not hold)."""
+        n = self.rng.randint
+        actions = [f"围绕{self.pick('优化营商环境', '乡村振兴', '民生保障', '重大项目建设', '安全生产', '生态环境保护', '疫情防控')}等重点领域，"
+                   f"主动公开{self.pick('政策文件', '工作动态', '办事指南', '财政预决算信息', '重大决策')}{n(3, 600)}条",
+                   f"{self.pick('组织', '开展', '举办')}{self.pick('政务公开专题培训', '“政府开放日”活动', '政策宣讲进社区活动', '业务交流座谈会')}"
+                   f"{n(1, 30)}{self.pick('次', '场', '期')}，参与{self.pick('人员', '群众', '干部')}{n(20, 5000)}人次",
+                   f"对{self.pick('门户网站', '政务新媒体', '政务公开专栏', '基层政务公开标准目录')}"
+                   f"{self.pick('进行全面梳理', '开展自查自纠', '逐项检查', '动态更新')}，"
+                   f"{self.pick('整改', '更新', '补充完善')}{self.pick('栏目', '问题', '信息')}{n(1, 300)}个",
+                   f"{self.pick('通过', '依托')}{self.pick('12345政务服务便民热线', '政民互动平台', '领导信箱', '在线访谈栏目')}"
+                   f"{self.pick('受理', '回复', '办结')}群众{self.pick('咨询', '诉求', '留言')}{n(10, 9000)}件，"
+                   f"{self.pick('办结率', '按期回复率', '满意率')}{n(90, 100)}%",
+                   f"{self.pick('严格落实', '认真执行', '持续深化')}"
+                   f"{self.pick('重大行政决策预公开制度', '政府信息公开保密审查制度', '政务公开考核评议制度', '政府信息公开属性源头认定机制')}，"
+                   f"{self.pick('确保', '推动', '保障')}{self.pick('公开内容准确规范', '各项工作有序开展', '政务公开工作落到实处')}",
+                   f"{self.pick('召开', '举行')}{self.pick('新闻发布会', '政策吹风会', '专题座谈会')}{n(1, 40)}场，"
+                   f"发布{self.pick('图解', '视频解读', '政策问答')}{n(1, 200)}{self.pick('篇', '期', '条')}",
+                   f"{self.pick('全面', '进一步')}{self.pick('规范', '加强', '完善')}"
+                   f"{self.pick('政府信息公开指南和目录', '依申请公开受理、审查、答复流程', '政策文件数据库', '政府公报电子化工作')}，"
+                   f"{self.pick('方便公众查阅获取', '提升办理质效', '增强公开实效')}"]
+        opening = self.pick("", f"{self.year}年，", "一年来，", "同时，", f"{self.pick('我局', '我办', '本机关', self.short)}")
+        return opening + "；".join(self.rng.sample(actions, n(3, 6))) + "。"
 
     def _sentence_bank(self, topic: str) -> str:
         options = {
@@ -382,9 +439,9 @@ class _Narrative:
     def _problems(self) -> list[str]:
         problems = ["公开内容还不够全面", "信息更新还不够及时", "政策解读的形式较为单一", "工作人员业务水平有待提高",
                     "基层政务公开标准化规范化建设仍需加强", "主动回应社会关切的力度不够"]
-        chosen = self.rng.sample(problems, self.rng.randint(2, 3))
+        chosen = self.rng.sample(problems, self.rng.randint(3, 5) if self.long else self.rng.randint(2, 3))
         text = f"{self.year}年，{self.short}政务公开工作取得了一定成效，但仍存在一些不足：" + \
-            "；".join(f"{'一二三'[i]}是{p}" for i, p in enumerate(chosen)) + "。"
+            "；".join(f"{CHINESE_NUMERALS[i]}是{p}" for i, p in enumerate(chosen)) + "。"
         fix = (f"下一步，{self.short}将{self.pick('进一步完善工作机制', '加强业务培训', '强化监督考核')}，"
                f"{self.pick('不断推动政务公开工作提质增效。', '切实提高政府信息公开工作水平。', '推进公开的标准化、规范化。')}")
         return [text, fix] if self.rng.random() < 0.7 else [text + fix]

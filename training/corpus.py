@@ -18,7 +18,7 @@ import datasets
 
 from nianbao.errors import UsageError
 from nianbao.variants import variant_of_fields
-from training.generator import generate_example
+from training.generator import draw_example
 from training.styles import STYLES, missing_converter
 
 
@@ -32,7 +32,7 @@ def iter_examples(n: int, styles: list[str], seed: int, template: str | None = N
     check_styles(styles)
     for index in range(n):
         style = styles[index % len(styles)]
-        example = generate_example(example_rng(seed, index), template=template, style=style)
+        example, _ = draw_example(example_rng(seed, index), style, template)
         yield f"gen_{style}_{seed}_{index}", example
 
 

@@ -51,6 +51,24 @@ def generate_example(rng: random.Random, template: str | None = None, style: str
     return {"text": text, "gold": gold, "spans": spans, "style": style}
 
 
+# Draws in a row a converter style may refuse before the generator gives up on it.
+MAX_REFUSALS = 20
+
+
+def draw_example(rng: random.Random, style: str, template: str | None = None) -> tuple[dict, int]:
+    """``generate_example`` until a draw is not refused, and how many were.  A converter style refuses a
+    report it cannot lay out with exact spans (ValueError: w3m broke a value over two lines, a PDF
+    reader moved one); the draws after it come from the same ``rng``, so the result stays reproducible."""
+    if style not in STYLES:
+        raise ValueError(f"unknown style {style!r}: expected one of {', '.join(sorted(STYLES))}")
+    for refused in range(MAX_REFUSALS):
+        try:
+            return generate_example(rng, template=template, style=style), refused
+        except ValueError as error:
+            last = error
+    raise RuntimeError(f"style {style} refused {MAX_REFUSALS} draws in a row, last: {last}")
+
+
 def _add_noise(rng: random.Random, text: str, spans: list[dict], style: str) -> tuple[str, list]:
     """Apply the cross-style noise; returns the text and the character swaps the whole text went through."""
     if rng.random() < STRAY_MARKER_SHARE:

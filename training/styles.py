@@ -492,6 +492,115 @@ def lynx_rows(doc: PrintedReport, rng: random.Random) -> tuple[str, list[Span]]:
                             "-display_charset=utf-8", f"-width={rng.choice([120, 200, 300])}"])
 
 
+# --- layouts LibreOffice makes from the page, read back by a PDF or DOCX reader -----------------------
+
+
+def _unmarked(page: str, count: int) -> tuple[str, list[tuple[int, int]]]:
+    """The visible text of a sentinel-marked page without its sentinels, and the range each of the
+    ``count`` tagged pieces covers in it."""
+    from bs4 import BeautifulSoup
+
+    chars, starts, ranges = [], {}, [(0, 0)] * count
+    for char in BeautifulSoup(page, "lxml").get_text("\n"):
+        code = ord(char)
+        if _OPEN <= code < _OPEN + _MAX_TAGS:
+            starts[code - _OPEN] = len(chars)
+        elif _CLOSE <= code < _CLOSE + _MAX_TAGS:
+            ranges[code - _CLOSE] = (starts.pop(code - _CLOSE), len(chars))
+        else:
+            chars.append(char)
+    return "".join(chars), ranges
+
+
+def _office(doc: PrintedReport, target: str, read) -> tuple[str, list[Span]]:
+    """The page converted by LibreOffice to ``target`` and read back by ``read(bytes) -> text``; each
+    tagged piece found again by alignment (``office.align``).  A value the reader moved or changed
+    fails the draw (ValueError): its cell would be taught as no cell."""
+    from training import office
+
+    if shutil.which(office.SOFFICE) is None:
+        raise ConverterMissing("this style needs LibreOffice: install it (apt-get install libreoffice-writer-nogui)")
+    page, tagged = _to_html(doc)
+    plain, ranges = _unmarked(page, len(tagged))
+    sentinels = {code: None for code in range(_OPEN, _CLOSE + _MAX_TAGS)}
+    text = read(office.convert(page.translate(sentinels).encode("utf-8"), ".html", target))
+    places = office.align(plain, ranges, text)
+    if any(where is None and piece.kind == "value" for piece, where in zip(tagged, places)):
+        places = office.align(plain, ranges, text, [piece.kind == "value" for piece in tagged])
+    # a number whose unit the reader put on a line of its own ("83" / "人": pdfplumber cuts a wrapped
+    # cell into two rows) is found without its unit
+    unitless = [(start, _number_end(plain, start, end)) for start, end in ranges]
+    retry = [i for i, (piece, where) in enumerate(zip(tagged, places))
+             if where is None and piece.kind == "value" and unitless[i][1] < ranges[i][1]]
+    for i, where in zip(retry, office.align(plain, [unitless[i] for i in retry], text)):
+        places[i] = where
+    spans = []
+    for piece, where in zip(tagged, places):
+        if where is None:
+            if piece.kind == "value":
+                raise ValueError(f"the reader moved or changed the value {piece.text!r}")
+            continue
+        if span := _trim(text, *where, piece):
+            spans.append(span)
+    return text, spans
+
+
+def _number_end(text: str, start: int, end: int) -> int:
+    """Where the number printed in ``text[start:end]`` ends (before a unit such as 人 or 万元)."""
+    stop = start
+    for index in range(start, end):
+        if text[index].isdigit():
+            stop = index + 1
+    return stop if stop > start else end
+
+
+def _with_file(data: bytes, suffix: str, read):
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory(prefix="nianbao-read-") as folder:
+        path = Path(folder) / f"report{suffix}"
+        path.write_bytes(data)
+        return read(path)
+
+
+def _pdftotext(data: bytes) -> str:
+    return _with_file(data, ".pdf", lambda path: subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", "-layout", str(path), "-"], capture_output=True, check=True, timeout=60
+    ).stdout.decode("utf-8"))
+
+
+def _pypdf(data: bytes) -> str:
+    import io
+
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+
+
+def office_pdf(doc: PrintedReport, rng: random.Random) -> tuple[str, list[Span]]:
+    """A PDF exported by LibreOffice, as ``nianbao parse`` reads a PDF (pdfplumber: ruled tables cell
+    by cell, the rest as lines)."""
+    from nianbao.readers import pdf_text
+
+    return _office(doc, "pdf", lambda data: _with_file(data, ".pdf", lambda path: pdf_text("generated", path)))
+
+
+def office_pdf_text(doc: PrintedReport, rng: random.Random) -> tuple[str, list[Span]]:
+    """The text layer of a LibreOffice PDF as others extract it and publish the text: pypdf (a row's
+    cells on one line, spaced) or ``pdftotext -layout`` (columns, values on a wrapped label's middle
+    line).  Plain ``pdftotext`` is left out: it takes the cells of a row out of order."""
+    read = rng.choice([_pypdf, _pdftotext])
+    return _office(doc, "pdf", read)
+
+
+def office_docx(doc: PrintedReport, rng: random.Random) -> tuple[str, list[Span]]:
+    """The page saved as DOCX by LibreOffice, as ``nianbao parse`` reads a DOCX (python-docx)."""
+    from nianbao.readers import docx_text
+
+    return _office(doc, "docx", lambda data: _with_file(data, ".docx", lambda path: docx_text("generated", path)))
+
+
 STYLES = {
     "tab_lines": tab_lines,
     "cell_lines": cell_lines,
@@ -507,10 +616,14 @@ STYLES = {
     "pandoc_plain": pandoc_plain,
     "ascii_box": ascii_box,
     "lynx_rows": lynx_rows,
+    "office_pdf": office_pdf,
+    "office_pdf_text": office_pdf_text,
+    "office_docx": office_docx,
 }
 
 # The styles that run an external program, and which one.
-CONVERTERS = {"markdown": "pandoc", "pandoc_plain": "pandoc", "ascii_box": "w3m", "lynx_rows": "lynx"}
+CONVERTERS = {"markdown": "pandoc", "pandoc_plain": "pandoc", "ascii_box": "w3m", "lynx_rows": "lynx",
+              "office_pdf": "soffice", "office_pdf_text": "soffice", "office_docx": "soffice"}
 
 
 def missing_converter(style: str) -> str | None:
