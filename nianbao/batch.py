@@ -197,10 +197,11 @@ def _run(args: argparse.Namespace, version: str, record_dir: Path) -> int:
             summary.failed += 1
             continue
         entry = None if args.force else state.done(_key(record, out_dir), digest, version)
-        if entry and record.is_file():
+        kept = _kept(record) if entry else None
+        if kept is not None:
             summary.skipped += 1
             summary.count(entry["failing_checks"], entry["warnings"])
-            page.add(record_digest(record.stem, record))
+            page.add(kept)
             done.append((index, record))
         else:
             jobs.append(Job(index, path, record, digest))
@@ -233,6 +234,7 @@ def _run(args: argparse.Namespace, version: str, record_dir: Path) -> int:
         for folder in {out_dir, record_dir}:
             remove_stale_temporaries(folder)  # of workers killed over their budget
     state.compact()
+    os.sync()  # the records, written without an fsync each (writers.atomic_write), are on disk from here
 
     _write_outputs(args, [record for _, record in sorted(done)], page, errors, summary)
     return 1 if summary.failed else 0
@@ -249,6 +251,15 @@ def _write_outputs(args: argparse.Namespace, records: list[Path], page, errors: 
     print(f"nianbao parse: {summary.line()}")
     print(f"nianbao parse: outputs in {outputs}; a summary page in {summary_page}"
           + (f"; failures listed in {out_dir / ERRORS_FILE}" if errors else ""))
+
+
+def _kept(record: Path) -> dict | None:
+    """The summary digest of a record a previous run wrote, or None when it is gone or does not read back
+    (a power cut before the batch synced it): then the report is parsed again."""
+    try:
+        return record_digest(record.stem, record)
+    except (OSError, ValueError, KeyError, TypeError):  # gone, torn, or not a record
+        return None
 
 
 def _engine(args: argparse.Namespace, limits: Limits):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+import operator
 from functools import lru_cache
 from pathlib import Path
 
@@ -36,16 +37,20 @@ def field_features(field: Field, rule: Field | None, model: Field | None, checks
     ``text_open``: the rule layer found several readings of the field's printed row that nothing in the
     text tells apart (a glued run that cuts several ways), so a value there is a choice, not a reading.
     """
-    def has(reading):
-        return float(reading is not None and reading.start is not None)
-
-    agree = float(rule is not None and model is not None and rule.value == model.value)
-    return [agree, has(rule), has(model),
-            rule.confidence if rule is not None and rule.start is not None else 0.0,
-            model.confidence if model is not None and model.start is not None else 0.0,
-            float(field.by == "model"),
-            float(sum(c.ok is True for c in checks)), float(sum(c.ok is False for c in checks)),
-            float(sum(c.ok is None for c in checks)), float(field.value is None), float(text_open)]
+    rule_has = rule is not None and rule.start is not None
+    model_has = model is not None and model.start is not None
+    held = broken = unsettled = 0.0
+    for check in checks:
+        if check.ok is True:
+            held += 1
+        elif check.ok is False:
+            broken += 1
+        else:
+            unsettled += 1
+    return [float(rule is not None and model is not None and rule.value == model.value),
+            float(rule_has), float(model_has),
+            rule.confidence if rule_has else 0.0, model.confidence if model_has else 0.0,
+            float(field.by == "model"), held, broken, unsettled, float(field.value is None), float(text_open)]
 
 
 def features_by_key(fields: dict[str, Field], rule_fields: dict[str, Field] | None,
@@ -89,7 +94,7 @@ def load_calibration(checkpoint: str | Path | None = None) -> dict | None:
 def calibrated(system: str, features: list[float], calibration: dict) -> float:
     """P(right) for one field under ``system``'s fitted logistic regression."""
     fitted = calibration["systems"][system]
-    score = fitted["intercept"] + sum(w * x for w, x in zip(fitted["coef"], features))
+    score = fitted["intercept"] + sum(map(operator.mul, fitted["coef"], features))
     return 1.0 / (1.0 + math.exp(-score))
 
 

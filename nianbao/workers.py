@@ -104,7 +104,7 @@ def write_record(record: Path, data: dict) -> Outcome:
     """Write one report's record (``Report.to_json``), count its failing checks and warnings, and digest it
     for the summary page (here, in the worker, so the batch process need not read it back)."""
     try:
-        write_json(record, data)
+        write_json(record, data, durable=False)  # synced once at the batch's end (writers.atomic_write)
     except OSError as error:
         return Outcome(f"cannot write {record}: {error.strerror or error}")
     return Outcome(failing_checks=sum(1 for check in data["checks"] if check["ok"] is False),

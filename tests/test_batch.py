@@ -117,6 +117,22 @@ def test_a_rerun_skips_what_is_done_and_retries_what_failed(mixed, tmp_path, cap
     assert (out / "good1.json").stat().st_mtime_ns == before
 
 
+def test_a_rerun_parses_again_a_record_that_does_not_read_back(mixed, tmp_path, capsys):
+    """Records are synced once at a batch's end, not one by one: one a power cut tore before that is
+    parsed again by the next run, not kept."""
+    out = tmp_path / "out"
+    parse(mixed, "--out", out)
+    capsys.readouterr()
+    whole = (out / "good2.json").read_bytes()
+    (out / "good1.json").write_bytes(b"")
+    (out / "good2.json").write_bytes(whole[: len(whole) // 2])
+    CALLS.clear()
+    parse(mixed, "--out", out)
+    assert "2 parsed, 1 skipped (already done)" in summary_of(capsys)
+    assert sorted(CALLS) == sorted(str(mixed / name) for name in ("crash.txt", "good1.txt", "good2.html"))
+    assert (out / "good2.json").read_bytes() == whole
+
+
 def test_a_changed_file_a_new_system_version_and_force_parse_again(tmp_path, capsys, monkeypatch):
     folder, out = tmp_path / "in", tmp_path / "out"
     write(folder, "a.txt", "一\n")

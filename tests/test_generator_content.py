@@ -80,3 +80,27 @@ def test_meta_names_the_agency_the_title_names():
         report = random_report(random.Random(seed))
         if report.title:
             assert report.title.startswith(report.agency) and str(report.year) in report.title
+
+
+def test_a_body_that_leaves_zero_rows_blank_blanks_whole_rows_only():
+    """hebei-edu-2019 prints nothing in a row of zeros and every zero of a row with a count in it."""
+    from training.content import _blank_zero_rows
+
+    specs = get_template("2021").fields(False)
+    rows = {}
+    for spec in specs:
+        if spec.section == "requests":
+            rows.setdefault(spec.row, []).append(spec.key)
+    values = {spec.key: 0 for spec in specs}
+    values["requests.new.natural"] = 3
+    values["requests.new.total"] = 3
+    blanked = 0
+    for seed in range(10):
+        result = dict(values)
+        _blank_zero_rows(random.Random(seed), specs, result)
+        assert [result[key] for key in rows["new"]] == [3, 0, 0, 0, 0, 0, 3]
+        for keys in rows.values():
+            assert len({result[key] is None for key in keys}) == 1  # a row is blank whole or not at all
+        assert all(result[spec.key] == 0 for spec in specs if spec.section == "active")
+        blanked += sum(result[key] is None for key in rows["granted"])
+    assert blanked >= 7 * 5  # most zero rows go blank

@@ -23,9 +23,9 @@ COLLAPSED_SHARE = 0.15
 NO_REVIEW_TABLE_SHARE = 0.06
 # Share of reports that leave some cells blank or dashed.
 EMPTY_CELLS_SHARE = 0.12
-# Share of reports that print only their non-zero request and review cells, leaving every zero cell
-# blank (hebei-edu-2019: 124 of 198 fields blank, whole rows of them).
-ZERO_CELLS_BLANK_SHARE = 0.07
+# Share of reports that leave the rows of the request and review tables that hold only zeros blank
+# (hebei-edu-2019: 124 of 198 fields blank, in whole rows).
+ZERO_ROWS_BLANK_SHARE = 0.07
 # Share of reports written at a real report's length: most real reports are two-thirds prose
 # (benchmarks/real_vs_generated.py), with several paragraphs per topic of section 一.
 LONG_PROSE_SHARE = 0.75
@@ -98,8 +98,8 @@ def random_report(rng: random.Random, template: str | None = None) -> ReportCont
         _break_a_rule(rng, values)
     if rng.random() < EMPTY_CELLS_SHARE:
         _blank_some_cells(rng, specs, values)
-    if rng.random() < ZERO_CELLS_BLANK_SHARE:
-        _blank_zero_cells(rng, specs, values)
+    if rng.random() < ZERO_ROWS_BLANK_SHARE:
+        _blank_zero_rows(rng, specs, values)
     values = {spec.key: values[spec.key] for spec in specs}
 
     title = None
@@ -284,12 +284,18 @@ def _blank_some_cells(rng: random.Random, specs: list[FieldSpec], values: dict) 
             values[key] = None
 
 
-def _blank_zero_cells(rng: random.Random, specs: list[FieldSpec], values: dict) -> None:
-    """Leave the zero cells of the request and review tables blank (most, not always all of them)."""
-    keep = rng.choice([0.0, 0.0, 0.1])
+def _blank_zero_rows(rng: random.Random, specs: list[FieldSpec], values: dict) -> None:
+    """Leave blank every row of the request and review tables that would print only zeros (most of
+    them, not always all); a row with a count in it prints its zeros."""
+    rows: dict[tuple[str, str], list[str]] = {}
     for spec in specs:
-        if spec.section != "active" and values.get(spec.key) == 0 and rng.random() >= keep:
-            values[spec.key] = None
+        if spec.section != "active":
+            rows.setdefault((spec.section, spec.row), []).append(spec.key)
+    keep = rng.choice([0.0, 0.0, 0.2])
+    for keys in rows.values():
+        if all(values.get(key) == 0 for key in keys) and rng.random() >= keep:
+            for key in keys:
+                values[key] = None
 
 
 # --- words ---------------------------------------------------------------------------------------

@@ -25,7 +25,8 @@ HALF_WIDTH_SHARE = 0.1
 WIDE_DIGIT_SHARE = 0.04
 TRADITIONAL_SHARE = 0.03
 # Styles whose columns are aligned by spaces: an ideographic space there would break the alignment.
-ALIGNED_STYLES = {"pdf_layout", "paged", "pandoc_plain", "ascii_box", "lynx_rows", "markdown", "traditional"}
+ALIGNED_STYLES = {"pdf_layout", "paged", "pandoc_plain", "ascii_box", "lynx_rows", "markdown", "traditional",
+                  "office_pdf_text"}
 # Share of reports printing a row group inside its first row's label cell
 # ("三、本年度办理结果（一）予以公开" in one cell, as the hebei reports do).
 MERGED_GROUP_SHARE = 0.15
