@@ -601,6 +601,14 @@ def office_docx(doc: PrintedReport, rng: random.Random) -> tuple[str, list[Span]
     return _office(doc, "docx", lambda data: _with_file(data, ".docx", lambda path: docx_text("generated", path)))
 
 
+def office_html(doc: PrintedReport, rng: random.Random) -> tuple[str, list[Span]]:
+    """The document saved as a web page by the office suite (LibreOffice's HTML export, as Word's "save
+    as web page" makes them for a CMS), as ``nianbao parse`` reads an HTML page."""
+    from nianbao.readers import html_text
+
+    return _office(doc, "html:HTML (StarWriter)", lambda data: html_text("generated", data))
+
+
 STYLES = {
     "tab_lines": tab_lines,
     "cell_lines": cell_lines,
@@ -619,11 +627,12 @@ STYLES = {
     "office_pdf": office_pdf,
     "office_pdf_text": office_pdf_text,
     "office_docx": office_docx,
+    "office_html": office_html,
 }
 
 # The styles that run an external program, and which one.
 CONVERTERS = {"markdown": "pandoc", "pandoc_plain": "pandoc", "ascii_box": "w3m", "lynx_rows": "lynx",
-              "office_pdf": "soffice", "office_pdf_text": "soffice", "office_docx": "soffice"}
+              "office_pdf": "soffice", "office_pdf_text": "soffice", "office_docx": "soffice", "office_html": "soffice"}
 
 
 def missing_converter(style: str) -> str | None:
