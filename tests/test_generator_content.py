@@ -104,3 +104,19 @@ def test_a_body_that_leaves_zero_rows_blank_blanks_whole_rows_only():
         assert all(result[spec.key] == 0 for spec in specs if spec.section == "active")
         blanked += sum(result[key] is None for key in rows["granted"])
     assert blanked >= 7 * 5  # most zero rows go blank
+
+
+def test_the_prose_states_the_normative_counts_its_table_prints():
+    """"保留N件，废止M件" says the table's 2021 normative counts where the table prints them."""
+    import re
+
+    checked = 0
+    for seed in range(300):
+        content = random_report(random.Random(seed), "2021")
+        for paragraph in (p for section in content.sections for p in section.paragraphs):
+            for kept, repealed in re.findall(r"保留(\d+)件，废止(\d+)件", paragraph):
+                for key, said in (("active.normative.in_force", kept), ("active.normative.repealed", repealed)):
+                    if content.values[key] is not None:
+                        assert int(said) == content.values[key]
+                        checked += 1
+    assert checked >= 20

@@ -423,7 +423,8 @@ class _Narrative:
     def _sentence_bank(self, topic: str) -> str:
         options = {
             "management": ["持续完善政府信息发布协调机制，严格落实保密审查制度，明确审查程序和责任追究办法。",
-                           f"对现行有效的规范性文件进行全面清理，保留{self.rng.randint(5, 120)}件，废止{self.rng.randint(0, 30)}件。",
+                           f"对现行有效的规范性文件进行全面清理，保留{self._table_or('active.normative.in_force', 5, 120)}件，"
+                           f"废止{self._table_or('active.normative.repealed', 0, 30)}件。",
                            "按照“谁制作、谁公开，谁获取、谁公开”的原则，在公文办理程序中明确公开属性。",
                            f"进一步规范信息收集、审核、发布流程，全年清理过期失效信息{self.rng.randint(3, 200)}条。",
                            "严格执行“先审后发”制度，确保发布内容准确规范。"],
@@ -441,6 +442,11 @@ class _Narrative:
                           "建立健全工作台账，逐项落实到具体科室和责任人，确保各项工作落地落实。"],
         }[topic]
         return "".join(self.rng.sample(options, self.rng.randint(1, len(options))))
+
+    def _table_or(self, key: str, low: int, high: int) -> int:
+        """The table's count of ``key`` where it prints one (real prose agrees with its table), else any."""
+        value = self.values.get(key)
+        return value if isinstance(value, int) else self.rng.randint(low, high)
 
     def _problems(self) -> list[str]:
         problems = ["公开内容还不够全面", "信息更新还不够及时", "政策解读的形式较为单一", "工作人员业务水平有待提高",
