@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import html
 import random
+import re
 import shutil
 import subprocess
 import unicodedata
@@ -495,6 +496,10 @@ def lynx_rows(doc: PrintedReport, rng: random.Random) -> tuple[str, list[Span]]:
 # --- layouts LibreOffice makes from the page, read back by a PDF or DOCX reader -----------------------
 
 
+# An item number before a row label ("1.属于国家秘密", "2、"), not a decimal ("1.5").
+_ITEM_NUMBER = re.compile(r"(?<!\d)\d{1,2}[.、．](?=[^\d\s])")
+
+
 def _unmarked(page: str, count: int) -> tuple[str, list[tuple[int, int]]]:
     """The visible text of a sentinel-marked page without its sentinels, and the range each of the
     ``count`` tagged pieces covers in it."""
@@ -526,7 +531,9 @@ def _office(doc: PrintedReport, target: str, read) -> tuple[str, list[Span]]:
     text = read(office.convert(page.translate(sentinels).encode("utf-8"), ".html", target))
     places = office.align(plain, ranges, text)
     if any(where is None and piece.kind == "value" for piece, where in zip(tagged, places)):
-        places = office.align(plain, ranges, text, [piece.kind == "value" for piece in tagged])
+        # labels left out of the alignment: their item numbers ("1.本机关…") must not take a value's place
+        unnumbered = _ITEM_NUMBER.sub(lambda m: " " * len(m.group()), text)
+        places = office.align(plain, ranges, unnumbered, [piece.kind == "value" for piece in tagged])
     # a number whose unit the reader put on a line of its own ("83" / "人": pdfplumber cuts a wrapped
     # cell into two rows) is found without its unit
     unitless = [(start, _number_end(plain, start, end)) for start, end in ranges]
