@@ -123,8 +123,10 @@ class CompactText:
     """
 
     def __init__(self, norm: str):
-        # the printed pieces of norm that are text, not cells
-        self._runs = [m.span() for m in PIECE.finditer(norm) if not is_cell_piece(norm, m.start(), m.end())]
+        # the printed pieces of norm that are text, not cells, and not a left column's fragment
+        runs = [m.span() for m in PIECE.finditer(norm) if not is_cell_piece(norm, m.start(), m.end())]
+        side = _side_fragments(norm, runs)
+        self._runs = [run for index, run in enumerate(runs) if index not in side]
         self.text = "".join(norm[start:end] for start, end in self._runs)
         self._run_starts = list(accumulate((end - start for start, end in self._runs[:-1]), initial=0))
 
@@ -134,6 +136,38 @@ class CompactText:
 
     def norm_span(self, start: int, end: int) -> tuple[int, int]:
         return self._to_norm(start), self._to_norm(end - 1) + 1
+
+
+# The most characters a fragment of a merged label cell has on one line (（四）, 无法提, 供).
+_FRAGMENT_CHARS = 4
+
+
+def _side_fragments(norm: str, runs: list[tuple[int, int]]) -> set[int]:
+    """The runs that are pieces of a label printed in a column left of the wrapped row labels it spans.
+
+    ``pdftotext -layout`` prints a merged group label on its rows' lines, between the wrapped parts of
+    their labels: "2.没有现成信息需要另" / "无法提  0 0 0 …" / "行制作" / "供".  Read in text order, neither
+    label is whole.  Such a piece is short, the first text of its line with only spaces before it, set
+    further left than the first text of the lines above and below, and no label by itself; it is left
+    out of the matched text.
+    """
+    # (run index, indent) of the first text run of each line that has one; None for one after a border
+    first: list[tuple[int, int | None]] = []
+    line_start = -1
+    for index, (start, _) in enumerate(runs):
+        begin = norm.rfind("\n", 0, start) + 1
+        if begin != line_start:
+            line_start = begin
+            first.append((index, start - begin if norm[begin:start].isspace() or begin == start else None))
+    side = set()
+    for position, (index, indent) in enumerate(first):
+        start, end = runs[index]
+        if indent is None or end - start > _FRAGMENT_CHARS or _label_pattern().fullmatch(norm, start, end):
+            continue  # inside a box cell ("│形）"), too long, or a label itself
+        neighbours = [first[p][1] for p in (position - 1, position + 1) if 0 <= p < len(first)]
+        if neighbours and all(other is not None and other > indent + 1 for other in neighbours):
+            side.add(index)
+    return side
 
 
 def find_labels(norm: str) -> list[Label]:

@@ -74,3 +74,32 @@ def test_a_year_in_the_sentence_over_a_table_is_no_cell():
     review = [fields[f"{row}.{column}"].value for row in ("review", "suit_direct", "suit_after_review")
               for column in ("upheld", "corrected", "other", "pending", "total")]
     assert review == numbers
+
+
+def test_a_group_label_printed_between_the_parts_of_its_rows_labels_lets_them_be_read():
+    """``pdftotext -layout``: （四）无法提供 sits in a column left of its rows' wrapped labels, on their lines."""
+    from nianbao.text import normalise
+    from rules_fallback.mapping import cells_to_fields
+    from rules_fallback.parser import label_cells
+
+    text = ("三、收到和处理政府信息公开申请情况\n"
+            "                     自然人 商业企业 科研机构 社会公益组织 法律服务机构 其他 总计\n"
+            "           8.属于行政查询事项 1         0    0   0   0   0   1\n"
+            "           1.本机关不掌握相关\n"
+            "                      13        5    0   1   0   1   20\n"
+            "           政府信息\n"
+            "       （四）\n"
+            "           2.没有现成信息需要\n"
+            "       无法提            4         0    0   0   0   0   4\n"
+            "           另行制作\n"
+            "       供\n"
+            "           3.补正后申请内容仍\n"
+            "                      0         0    0   0   0   0   0\n"
+            "           不明确\n")
+    doc = normalise("t", text)
+    labels = label_cells(doc)
+    fields, _ = cells_to_fields(doc, labels.variant, labels.cells)
+    columns = ("natural", "commercial", "research", "social", "legal", "other_org", "total")
+    assert [fields[f"requests.unable_create.{c}"].value for c in columns] == [4, 0, 0, 0, 0, 0, 4]
+    assert [fields[f"requests.unable_not_held.{c}"].value for c in columns] == [13, 5, 0, 1, 0, 1, 20]
+    assert [fields[f"requests.unable_unclear.{c}"].value for c in columns] == [0] * 7
