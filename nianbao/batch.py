@@ -234,7 +234,7 @@ def _run(args: argparse.Namespace, version: str, record_dir: Path) -> int:
         for folder in {out_dir, record_dir}:
             remove_stale_temporaries(folder)  # of workers killed over their budget
     state.compact()
-    os.sync()  # the records, written without an fsync each (writers.atomic_write), are on disk from here
+    os.sync()  # the local workers' records, written without an fsync each (workers.write_record), are on disk
 
     _write_outputs(args, [record for _, record in sorted(done)], page, errors, summary)
     return 1 if summary.failed else 0

@@ -71,7 +71,7 @@ def parse_file(path: str, system: str, record: str, megabytes: int = 0) -> Outco
     report = parse_report(path, system, megabytes)
     if isinstance(report, Outcome):
         return report
-    return write_record(Path(record), report.to_json())
+    return write_record(Path(record), report.to_json(), durable=False)  # synced at the batch's end
 
 
 def parse_report(path: str, system: str, megabytes: int = 0) -> Report | Outcome:
@@ -100,11 +100,16 @@ def parse_report(path: str, system: str, megabytes: int = 0) -> Report | Outcome
     return report
 
 
-def write_record(record: Path, data: dict) -> Outcome:
+def write_record(record: Path, data: dict, durable: bool = True) -> Outcome:
     """Write one report's record (``Report.to_json``), count its failing checks and warnings, and digest it
-    for the summary page (here, in the worker, so the batch process need not read it back)."""
+    for the summary page (here, in the worker, so the batch process need not read it back).
+
+    ``durable=False`` for a local batch's workers: the batch process syncs this machine's disks once at
+    its end (``writers.atomic_write``).  A Ray actor may write on another node, which that sync does not
+    reach, so its records are fsynced one by one.
+    """
     try:
-        write_json(record, data, durable=False)  # synced once at the batch's end (writers.atomic_write)
+        write_json(record, data, durable)
     except OSError as error:
         return Outcome(f"cannot write {record}: {error.strerror or error}")
     return Outcome(failing_checks=sum(1 for check in data["checks"] if check["ok"] is False),

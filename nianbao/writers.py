@@ -30,8 +30,8 @@ def atomic_write(path: Path, write: Callable[[Path], None], durable: bool = True
     With ``durable`` the data is fsynced before the rename, so even a power cut cannot leave a renamed
     file with missing bytes.  The folder is not fsynced after it (that fsync would cost more than parsing
     a report): a power cut may undo the last renames, leaving the previous file or none, whole either way.
-    A batch's per-report records are written without (``durable=False``; an fsync each cost a tenth of a
-    rule parse): the batch syncs them all once at its end, and a resumed batch parses again a record
+    A local batch's per-report records are written without (``durable=False``; an fsync each cost a tenth
+    of a rule parse): the batch syncs them all once at its end, and a resumed batch parses again a record
     that does not read back (``batch._kept``).
     """
     path = Path(path)
