@@ -26,7 +26,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from nianbao.schema import PRINTED_NUMBER, empty_cell_marks, load_schema, units_pattern
+from nianbao.schema import PRINTED_NUMBER, empty_cell_marks, units_pattern
 from nianbao.text import CELL_BORDERS
 
 _PIPES = re.escape(CELL_BORDERS)
@@ -49,13 +49,13 @@ def _number() -> re.Pattern:
 
 
 @lru_cache(maxsize=1)
-def _units() -> frozenset[str]:
-    return frozenset(load_schema()["units"])
+def _unit() -> re.Pattern:
+    return re.compile(units_pattern())
 
 
 def _is_unit(norm: str, start: int, end: int) -> bool:
     """Whether ``norm[start:end]`` is a unit alone on its line's stretch, after a number and a space."""
-    return norm[start:end] in _units() and norm[start - 1] in " \t"
+    return _unit().fullmatch(norm, start, end) is not None and norm[start - 1] in " \t"
 
 
 @lru_cache(maxsize=1)

@@ -8,18 +8,23 @@ Every layout here turns the same ``PrintedReport`` (paragraphs and tables of tag
 
 Styles named after a real converter run it (pandoc, w3m, lynx): each tagged piece is wrapped in a pair
 of private-use sentinel characters before conversion, and the sentinels are found and blanked after, so
-spans stay exact whatever the converter does to the layout.
+spans stay exact whatever the converter does to the layout.  The ``office_*`` styles have LibreOffice
+make a PDF, DOCX or web page of it, which keeps no sentinels: their pieces are found again by alignment
+(``training.office``).
 """
 from __future__ import annotations
 
 import html
+import io
 import random
 import re
 import shutil
 import subprocess
+import tempfile
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 from training import noise
 from training.noise import Span
@@ -448,26 +453,39 @@ def _trim(text: str, start: int, end: int, piece: Piece) -> Span | None:
     return {"start": start, "end": end, "kind": piece.kind, "key": piece.key}
 
 
-def _converted(doc: PrintedReport, command: list[str], merged_cells: bool = True,
-               line_break: str = "<br>") -> tuple[str, list[Span]]:
-    if shutil.which(command[0]) is None:
-        raise ConverterMissing(f"this style needs {command[0]!r}: install it (apt-get install {command[0]})")
-    page, tagged = _to_html(doc, merged_cells, line_break)
-    result = subprocess.run(command, input=page.encode("utf-8"), capture_output=True, check=True, timeout=60)
-    converted = result.stdout.decode("utf-8")
-    chars, starts, found = [], {}, []
-    for char in converted:
+def _require(program: str, package: str | None = None) -> None:
+    """ConverterMissing unless ``program`` is installed (from the Debian ``package``, by default its name)."""
+    if shutil.which(program) is None:
+        raise ConverterMissing(f"this style needs {program!r}: install it (apt-get install {package or program})")
+
+
+def _without_sentinels(text: str, blank: bool) -> tuple[str, dict[int, tuple[int, int]]]:
+    """``text`` without the sentinels ``_to_html`` put around tagged pieces, and the range each tagged
+    piece (by its index) covers in what is left, in the order the pieces close.  With ``blank`` each
+    sentinel becomes a space, which keeps a converter's column alignment."""
+    chars, starts, ranges = [], {}, {}
+    for char in text:
         code = ord(char)
         if _OPEN <= code < _OPEN + _MAX_TAGS:
-            chars.append(" ")  # a blank keeps the converter's column alignment
+            if blank:
+                chars.append(" ")
             starts[code - _OPEN] = len(chars)
         elif _CLOSE <= code < _CLOSE + _MAX_TAGS:
-            found.append((starts.pop(code - _CLOSE), len(chars), tagged[code - _CLOSE]))
-            chars.append(" ")
+            ranges[code - _CLOSE] = (starts.pop(code - _CLOSE), len(chars))
+            if blank:
+                chars.append(" ")
         else:
             chars.append(char)
-    text = "".join(chars)
-    spans = [span for start, end, piece in found if (span := _trim(text, start, end, piece))]
+    return "".join(chars), ranges
+
+
+def _converted(doc: PrintedReport, command: list[str], merged_cells: bool = True,
+               line_break: str = "<br>") -> tuple[str, list[Span]]:
+    _require(command[0])
+    page, tagged = _to_html(doc, merged_cells, line_break)
+    result = subprocess.run(command, input=page.encode("utf-8"), capture_output=True, check=True, timeout=60)
+    text, ranges = _without_sentinels(result.stdout.decode("utf-8"), blank=True)
+    spans = [span for index, (start, end) in ranges.items() if (span := _trim(text, start, end, tagged[index]))]
     return text, spans
 
 
@@ -500,35 +518,19 @@ def lynx_rows(doc: PrintedReport, rng: random.Random) -> tuple[str, list[Span]]:
 _ITEM_NUMBER = re.compile(r"(?<!\d)\d{1,2}[.、．](?=[^\d\s])")
 
 
-def _unmarked(page: str, count: int) -> tuple[str, list[tuple[int, int]]]:
-    """The visible text of a sentinel-marked page without its sentinels, and the range each of the
-    ``count`` tagged pieces covers in it."""
-    from bs4 import BeautifulSoup
-
-    chars, starts, ranges = [], {}, [(0, 0)] * count
-    for char in BeautifulSoup(page, "lxml").get_text("\n"):
-        code = ord(char)
-        if _OPEN <= code < _OPEN + _MAX_TAGS:
-            starts[code - _OPEN] = len(chars)
-        elif _CLOSE <= code < _CLOSE + _MAX_TAGS:
-            ranges[code - _CLOSE] = (starts.pop(code - _CLOSE), len(chars))
-        else:
-            chars.append(char)
-    return "".join(chars), ranges
-
-
 def _office(doc: PrintedReport, target: str, read) -> tuple[str, list[Span]]:
     """The page converted by LibreOffice to ``target`` and read back by ``read(bytes) -> text``; each
     tagged piece found again by alignment (``office.align``).  A value the reader moved or changed
     fails the draw (ValueError): its cell would be taught as no cell."""
+    from bs4 import BeautifulSoup
+
     from training import office
 
-    if shutil.which(office.SOFFICE) is None:
-        raise ConverterMissing("this style needs LibreOffice: install it (apt-get install libreoffice-writer-nogui)")
+    _require(office.SOFFICE, "libreoffice-writer-nogui")
     page, tagged = _to_html(doc)
-    plain, ranges = _unmarked(page, len(tagged))
-    sentinels = {code: None for code in range(_OPEN, _CLOSE + _MAX_TAGS)}
-    text = read(office.convert(page.translate(sentinels).encode("utf-8"), ".html", target))
+    plain, found = _without_sentinels(BeautifulSoup(page, "lxml").get_text("\n"), blank=False)
+    ranges = [found.get(index, (0, 0)) for index in range(len(tagged))]
+    text = read(office.convert(_without_sentinels(page, blank=False)[0].encode("utf-8"), ".html", target))
     places = office.align(plain, ranges, text)
     if any(where is None and piece.kind == "value" for piece, where in zip(tagged, places)):
         # labels left out of the alignment: their item numbers ("1.本机关…") must not take a value's place
@@ -562,9 +564,6 @@ def _number_end(text: str, start: int, end: int) -> int:
 
 
 def _with_file(data: bytes, suffix: str, read):
-    import tempfile
-    from pathlib import Path
-
     with tempfile.TemporaryDirectory(prefix="nianbao-read-") as folder:
         path = Path(folder) / f"report{suffix}"
         path.write_bytes(data)
@@ -578,8 +577,6 @@ def _pdftotext(data: bytes) -> str:
 
 
 def _pypdf(data: bytes) -> str:
-    import io
-
     from pypdf import PdfReader
 
     return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
