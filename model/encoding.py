@@ -9,11 +9,13 @@ pieces group digits) share the same code as the character-level tokenizer.
 """
 from __future__ import annotations
 
+import json
 import re
 from bisect import bisect_left
 from dataclasses import dataclass
+from pathlib import Path
 
-from transformers import PreTrainedTokenizerBase
+from tokenizers import Tokenizer
 
 from nianbao.text import CELL_BORDERS
 
@@ -36,11 +38,45 @@ class EncodedText:
     offsets: list[tuple[int, int]]
 
 
-def encode_text(tokenizer: PreTrainedTokenizerBase, text: str) -> EncodedText:
-    """Tokenise ``text`` in one go, without special tokens, keeping each token's character span."""
-    encoding = tokenizer(text, add_special_tokens=False, return_offsets_mapping=True, truncation=False,
-                         verbose=False)
-    return EncodedText(list(encoding["input_ids"]), [tuple(span) for span in encoding["offset_mapping"]])
+@dataclass
+class CheckpointTokenizer:
+    """A checkpoint's tokenizer as the ``tokenizers`` library reads it, with the ids of its special tokens.
+
+    What inference needs of a tokenizer, without the ``transformers`` wrapper (whose import alone takes
+    more than half a second); training's ``PreTrainedTokenizerFast`` offers the same attributes.
+    """
+
+    backend_tokenizer: Tokenizer
+    pad_token_id: int
+    cls_token_id: int
+    sep_token_id: int
+    unk_token_id: int
+
+    @classmethod
+    def load(cls, path: Path) -> "CheckpointTokenizer":
+        """The tokenizer saved in a checkpoint folder (tokenizer.json, and tokenizer_config.json's special tokens)."""
+        backend = Tokenizer.from_file(str(path / "tokenizer.json"))
+        backend.no_truncation()
+        backend.no_padding()
+        config = json.loads((path / "tokenizer_config.json").read_text(encoding="utf-8"))
+        ids = {}
+        for name in ("pad", "cls", "sep", "unk"):
+            token = config.get(f"{name}_token")
+            token = token.get("content") if isinstance(token, dict) else token
+            if token is None or backend.token_to_id(token) is None:
+                raise ValueError(f"the tokenizer in {path} has no {name} token")
+            ids[f"{name}_token_id"] = backend.token_to_id(token)
+        return cls(backend, **ids)
+
+
+def encode_text(tokenizer, text: str) -> EncodedText:
+    """Tokenise ``text`` in one go, without special tokens, keeping each token's character span.
+
+    ``tokenizer``: a ``CheckpointTokenizer`` or a ``transformers`` fast tokenizer (both read through their
+    ``tokenizers`` backend, so training and inference cut text the same way).
+    """
+    encoding = tokenizer.backend_tokenizer.encode(text, add_special_tokens=False)
+    return EncodedText(list(encoding.ids), list(encoding.offsets))
 
 
 def is_prose_line(line: str) -> bool:
@@ -98,6 +134,6 @@ def window_bounds(n_tokens: int, max_length: int, stride: int) -> list[tuple[int
     return [(start, start + size) for start in starts]
 
 
-def with_special_tokens(tokenizer: PreTrainedTokenizerBase, ids: list[int]) -> list[int]:
+def with_special_tokens(tokenizer, ids: list[int]) -> list[int]:
     """``[CLS] ids [SEP]``."""
     return [tokenizer.cls_token_id, *ids, tokenizer.sep_token_id]

@@ -13,13 +13,12 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
-import torch
-from transformers import AutoModelForTokenClassification, AutoTokenizer
 
 from model.checkpoint_files import check_checkpoint, checkpoint_version
-from model.encoding import encode_text, kept_tokens, window_bounds, with_special_tokens
+from model.encoding import CheckpointTokenizer, encode_text, kept_tokens, window_bounds, with_special_tokens
 from model.decoding import assign_keys, cell_spans, recut_glued_runs
-from model.labels import OUTSIDE, is_field_tag, scheme_of
+from model.labels import scheme_of
+from model.network import NETWORK_OUTPUTS, Network, ValueTags, load_network
 from model.placement import place_cells
 from nianbao.contracts import TableFacts
 from nianbao.paths import MODEL_DIR
@@ -74,41 +73,47 @@ class ReadRows:
         return copied
 
 
-_PREDICTED = ("label_ids", "probs", "begin", "inside", "key_mass")  # the per-token arrays, in ``_run``'s order
-
-
 class Labeller:
     """Labels the value cells of a report with a token-classification checkpoint."""
 
-    def __init__(self, model, tokenizer, max_length: int | None = None, stride: int | None = None,
+    def __init__(self, network: Network, tokenizer, max_length: int | None = None, stride: int | None = None,
                  batch_size: int = 8, skip_prose: bool = True, checkpoint: Path | None = None):
-        """``checkpoint``: the folder the model was loaded from, whose files are its version and whose
+        """``network``: what reads a batch of windows (``model.network``, on torch or ONNX Runtime);
+        ``checkpoint``: the folder it was loaded from, whose files are its version and whose
         ``calibration.json`` turns its evidence into confidences (None: a model in memory, uncalibrated)."""
         self.checkpoint = checkpoint
-        self.model = model.eval()
+        self.network = network
         self.tokenizer = tokenizer
-        self.id2label = {int(i): label for i, label in model.config.id2label.items()}
-        self.max_length = max_length or model.config.max_position_embeddings
+        self.id2label = network.id2label
+        self.max_length = max_length or network.max_length
         # Half a window: every token then has at least a quarter of a window of context on each side.
         self.stride = stride or (self.max_length - 2) // 2
         self.batch_size = batch_size
         self.skip_prose = skip_prose
-        label_ids = {label: index for index, label in self.id2label.items()}
-        self.scheme = scheme_of(label_ids)  # "roles": its one value tag is placed by the printed rows
-        self.field_keys = [label[2:] for label in label_ids if label.startswith("B-") and is_field_tag(label[2:])]
-        self._begin_ids = torch.tensor([label_ids[f"B-{key}"] for key in self.field_keys])
-        self._inside_ids = torch.tensor([label_ids[f"I-{key}"] for key in self.field_keys])
-        self._scaffold_ids = [index for label, index in label_ids.items()
-                              if label != OUTSIDE and not is_field_tag(label[2:])]
+        self.scheme = scheme_of(set(self.id2label.values()))  # "roles": its one value tag is placed by the printed rows
+        tags = ValueTags.of(self.id2label)
+        self.field_keys = tags.keys
+        self._scaffold_ids = tags.scaffold
 
     @classmethod
-    def load(cls, path: str | Path | None = None, **options) -> "Labeller":
-        """Load a checkpoint directory (default: the shipped ``model/checkpoint``); safetensors only, no hub."""
+    def of_model(cls, model, tokenizer, **options) -> "Labeller":
+        """A labeller reading with a torch model in memory (training's, before it is saved)."""
+        from model.torch_network import TorchNetwork
+
+        return cls(TorchNetwork(model), tokenizer, **options)
+
+    @classmethod
+    def load(cls, path: str | Path | None = None, runtime: str | None = None, threads: int = 0,
+             **options) -> "Labeller":
+        """Load a checkpoint directory (default: the shipped ``model/checkpoint``); safetensors only, no hub.
+
+        ``runtime``: "onnx" or "torch"; by default ONNX Runtime where the folder holds an exported graph
+        (``model.network.load_network``).  ``threads``: per forward pass (0: ``OMP_NUM_THREADS`` or the
+        runtime's default).
+        """
         path = Path(path or MODEL_DIR)
         check_checkpoint(path)
-        model = AutoModelForTokenClassification.from_pretrained(path, local_files_only=True, use_safetensors=True)
-        tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
-        return cls(model, tokenizer, checkpoint=path, **options)
+        return cls(load_network(path, runtime, threads), CheckpointTokenizer.load(path), checkpoint=path, **options)
 
     @property
     def version(self) -> str:
@@ -140,25 +145,20 @@ class Labeller:
                 here = np.minimum(positions - start, end - 1 - positions)
                 better = np.flatnonzero(here > centrality[start:end])
                 centrality[start + better] = here[better]
-                for name, values in zip(_PREDICTED, outputs):
+                for name, values in zip(NETWORK_OUTPUTS, outputs):
                     getattr(predictions, name)[kept[start + better]] = values[row, 1 + better]
         return predictions
 
     def _run(self, windows: list[list[int]]) -> tuple[np.ndarray, ...]:
-        """One padded batch through the model: per position, the ``_PREDICTED`` arrays of ``TokenPredictions``."""
+        """One padded batch through the network: per position, the ``NETWORK_OUTPUTS`` arrays."""
         width = max(len(ids) for ids in windows) + 2
-        input_ids = torch.full((len(windows), width), self.tokenizer.pad_token_id, dtype=torch.long)
-        attention_mask = torch.zeros((len(windows), width), dtype=torch.long)
+        input_ids = np.full((len(windows), width), self.tokenizer.pad_token_id, dtype=np.int64)
+        attention_mask = np.zeros((len(windows), width), dtype=np.int64)
         for row, ids in enumerate(windows):
             full = with_special_tokens(self.tokenizer, ids)
-            input_ids[row, :len(full)] = torch.tensor(full)
+            input_ids[row, :len(full)] = full
             attention_mask[row, :len(full)] = 1
-        with torch.inference_mode():
-            probabilities = self.model(input_ids=input_ids, attention_mask=attention_mask).logits.softmax(-1)
-            best_probs, best_ids = probabilities.max(-1)
-            begin = probabilities[..., self._begin_ids]
-            inside = probabilities[..., self._inside_ids]
-        return best_ids.numpy(), best_probs.numpy(), begin.sum(-1).numpy(), inside.sum(-1).numpy(), (begin + inside).numpy()
+        return self.network(input_ids, attention_mask)
 
     def label(self, doc: Document, facts: TableFacts = TableFacts()) -> list[Cell]:
         """The value cells of a report (``by="model"``), offsets into ``doc.norm``, each key at most once.

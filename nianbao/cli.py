@@ -24,6 +24,7 @@ COMMANDS = {
     "annotations": ("training.check", "check annotation exports and say what training would use"),
     "ml-backend": ("training.ml_backend", "serve pre-annotations to Label Studio and retrain on its annotations"),
     "gate": ("training.gate", "compare a trained checkpoint with the installed one and install it if no figure drops"),
+    "export-onnx": ("model.onnx_export", "export a checkpoint's network to ONNX, the runtime parse reads with"),
     "calibrate": ("training.calibrate", "fit a checkpoint's field-confidence calibration on generated reports"),
     "loso": ("evaluate.loso", "leave-one-source-out on real reports: each source scored by a model not tuned on it"),
     "review": ("evaluate.review", "write an HTML page showing a report with every labelled cell highlighted"),

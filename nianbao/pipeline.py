@@ -24,11 +24,12 @@ from rules_fallback.parser import RuleLabels, label_cells
 
 
 @lru_cache(maxsize=1)
-def default_labeller():
-    """The shipped model, loaded once per process (FileNotFoundError when no checkpoint is installed)."""
+def default_labeller(threads: int = 0):
+    """The shipped model, loaded once per process (FileNotFoundError when no checkpoint is installed);
+    ``threads`` per forward pass (0: ``OMP_NUM_THREADS`` or the runtime's default)."""
     from model.inference import Labeller
 
-    return Labeller.load()
+    return Labeller.load(threads=threads)
 
 
 def parse_document(doc: Document, system: str = "hybrid", labeller=None) -> Report:

@@ -32,7 +32,6 @@ from spacy.scorer import Scorer
 from spacy.tokens import Doc, Span
 from spacy.util import ensure_path
 
-from nianbao.confidence import CALIBRATION_FILE
 from nianbao.pipeline import default_labeller, found_report, parse_document
 from nianbao.systems import SYSTEMS
 from nianbao.text import normalise
@@ -108,17 +107,20 @@ class NianbaoComponent:
         return Scorer.score_spans(examples, f"spans_{SPANS_KEY}", getter=field_spans, allow_overlap=True)
 
     def to_disk(self, path, *, exclude=tuple()) -> None:
-        """Save the model the component reads with as safetensors, with its calibration, so the saved
-        pipeline carries both and gives the same confidences."""
+        """Save the checkpoint the component reads with (safetensors weights, its exported graph and its
+        calibration), so the saved pipeline reads with the same runtime and gives the same confidences."""
         path = ensure_path(path)
         path.mkdir(parents=True, exist_ok=True)
         labeller = self.labeller()
-        if labeller is not None:
-            labeller.model.save_pretrained(path / CHECKPOINT_FOLDER, safe_serialization=True)
-            labeller.tokenizer.save_pretrained(path / CHECKPOINT_FOLDER)
-            calibration = labeller.checkpoint / CALIBRATION_FILE if labeller.checkpoint is not None else None
-            if calibration is not None and calibration.is_file():
-                shutil.copy2(calibration, path / CHECKPOINT_FOLDER / CALIBRATION_FILE)
+        if labeller is None:
+            return
+        saved = path / CHECKPOINT_FOLDER
+        if labeller.checkpoint is not None:  # its folder as it is: weights, exported graph, tokenizer, calibration
+            shutil.rmtree(saved, ignore_errors=True)
+            shutil.copytree(labeller.checkpoint, saved, ignore=shutil.ignore_patterns(".*"))
+        else:
+            labeller.network.model.save_pretrained(saved, safe_serialization=True)
+            labeller.tokenizer.save_pretrained(saved)
 
     def from_disk(self, path, *, exclude=tuple()) -> "NianbaoComponent":
         """Read with the model ``to_disk`` saved (a rules-only component saved none)."""

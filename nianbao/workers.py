@@ -127,8 +127,8 @@ def parse_jobs(jobs: list, system: str, workers: int, limits: Limits) -> Iterato
     and a kill costs at most those.  A worker that dies (killed for time, by the kernel for memory, a crash
     in a native library) fails the file it held; the pool starts a fresh one for the rest.  Workers are
     spawned, not forked: a process that has already run the model (a library caller,
-    ``benchmarks/bench_batch.py``) holds torch's thread pool, and a forked copy of it hangs at its first
-    forward pass.
+    ``benchmarks/bench_batch.py``) holds the runtime's thread pool, and a forked copy of it hangs at its
+    first forward pass.
     """
     if limits.off and workers == 1:
         for job in jobs:
@@ -185,7 +185,7 @@ _WORKER = _Worker()
 
 class _ModelOnFirstUse:
     """The shipped model, loaded when a file first needs it: a worker whose files the rules all settle never
-    imports torch.  The memory budget is lifted while it loads and measured again from there, so the
+    loads it.  The memory budget is lifted while it loads and measured again from there, so the
     model's gigabyte of address space is the worker's cost, not the budget of the file that happened to
     need it first."""
 
@@ -195,21 +195,18 @@ class _ModelOnFirstUse:
         from nianbao import pipeline
 
         if not pipeline.default_labeller.cache_info().currsize:
-            import torch
-
-            torch.set_num_threads(_WORKER.threads)
             with _uncapped(_WORKER.megabytes):
-                pipeline.default_labeller()
-        return pipeline.default_labeller().label(doc, facts)
+                pipeline.default_labeller(_WORKER.threads)
+        return pipeline.default_labeller(_WORKER.threads).label(doc, facts)
 
 
 def _start_worker(parent: int, system: str, threads: int, megabytes: int) -> None:
     """In a worker: load the rule layer, cap the memory, and exit when the batch process is gone.
 
     The model, if ``system`` uses it, is loaded by the first file the rules do not settle
-    (``_ModelOnFirstUse``), with ``threads`` threads: torch's default is one thread per core in every
-    process, and two workers on two cores then run four threads that get in each other's way: 3.1
-    reports/s against 6.3 with one thread each (``benchmarks/bench_batch.py --system hybrid``, 160
+    (``_ModelOnFirstUse``), with ``threads`` threads: a runtime's default is one thread per core in every
+    process, and two workers on two cores then run four threads that get in each other's way (torch: 3.1
+    reports/s against 6.3 with one thread each, ``benchmarks/bench_batch.py --system hybrid``, 160
     reports, two cores).
 
     A batch killed with SIGKILL (by hand, or by the kernel for memory) cannot stop its workers, and a

@@ -335,7 +335,7 @@ def test_saved_checkpoint_loads_and_predicts_the_same(trained):
     assert (output / "model.safetensors").is_file()
     labeller = Labeller.load(output)
     model = BertForTokenClassification.from_pretrained(output, use_safetensors=True)
-    same = Labeller(model, labeller.tokenizer)
+    same = Labeller.of_model(model, labeller.tokenizer)
     doc = normalise("seed", EXAMPLES[1]["text"])
     assert np.array_equal(labeller.predict_tokens(doc.norm).label_ids, same.predict_tokens(doc.norm).label_ids)
 
@@ -379,8 +379,8 @@ def test_windowed_inference_matches_one_pass():
         model.bert.embeddings.token_type_embeddings.weight.zero_()
     text = "".join(e["text"] for e in EXAMPLES)
     assert 100 < len(text) <= 510
-    one_pass = Labeller(model, tokenizer).predict_tokens(text)
-    windowed = Labeller(model, tokenizer, max_length=32, stride=7, batch_size=3).predict_tokens(text)
+    one_pass = Labeller.of_model(model, tokenizer).predict_tokens(text)
+    windowed = Labeller.of_model(model, tokenizer, max_length=32, stride=7, batch_size=3).predict_tokens(text)
     assert np.array_equal(one_pass.label_ids, windowed.label_ids)
     assert np.allclose(one_pass.probs, windowed.probs, atol=1e-5)
 
@@ -396,9 +396,9 @@ def test_prose_lines_are_skipped_and_table_lines_read():
                         label2id={l: i for i, l in enumerate(labels)}, **TINY)
     model = BertForTokenClassification(config)
     prose = slice(13, 14 + len(paragraph))
-    skipping = Labeller(model, tokenizer).predict_tokens(text)
+    skipping = Labeller.of_model(model, tokenizer).predict_tokens(text)
     assert (skipping.probs[prose] == 0).all() and (skipping.probs[:13] > 0).all() and (skipping.probs[-50:] > 0).all()
-    reading = Labeller(model, tokenizer, skip_prose=False).predict_tokens(text)
+    reading = Labeller.of_model(model, tokenizer, skip_prose=False).predict_tokens(text)
     assert (reading.probs > 0).all()
 
 

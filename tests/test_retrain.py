@@ -12,6 +12,9 @@ import pytest
 
 from evaluate.scoring import Tally
 from model.checkpoint_files import checkpoint_version
+from model.inference import Labeller
+from model.network import ONNX_FILE
+from model.onnx_network import OnnxNetwork
 from nianbao.cli import main
 from training.features import example_document
 from training.gate import Figure, Verdict, install
@@ -92,7 +95,8 @@ def test_export_annotate_import_train_gate_install(workspace, capsys):
     new_version = checkpoint_version.__wrapped__(root / "new")
     if summary["gate"]["accepted"]:
         assert status == 0 and lines[-1] == "gate: passed"
-        assert checkpoint_version.__wrapped__(installed) == new_version
+        assert (installed / "model.safetensors").read_bytes() == (root / "new" / "model.safetensors").read_bytes()
+        assert isinstance(Labeller.load(installed).network, OnnxNetwork)  # its graph exported at install
         assert (installed / "README.md").is_file()
         assert list((root / "model" / "previous").iterdir()) != []
     else:
@@ -144,6 +148,7 @@ def test_install_keeps_the_replaced_checkpoint(workspace, tmp_path):
     assert kept == tmp_path / "model" / "previous" / old_version
     assert checkpoint_version.__wrapped__(kept) == old_version
     assert (target / "model.safetensors").read_bytes() == (new / "model.safetensors").read_bytes()
+    assert not (new / ONNX_FILE).exists() and isinstance(Labeller.load(target).network, OnnxNetwork)  # exported
     assert (target / "calibration.json").is_file()  # inherited until refitted, and part of its version:
     assert checkpoint_version.__wrapped__(target) not in (old_version, checkpoint_version.__wrapped__(new))
     assert [path.name for path in (tmp_path / "model" / "previous").iterdir()] == [old_version]

@@ -171,15 +171,20 @@ def install(new: str | Path, target: Path = MODEL_DIR) -> Path | None:
     The new checkpoint is copied beside the old one first and swapped in by renames, so a failure half way
     leaves the old one in place.  A checkpoint without a calibration inherits the old one's
     (``nianbao.confidence``): fitted for the old model, it is still better than raw scores until
-    ``nianbao calibrate`` refits it.
+    ``nianbao calibrate`` refits it.  A checkpoint without an exported graph gets one
+    (``model.onnx_export``), which ``nianbao parse`` then reads with.
     """
     from model.checkpoint_files import checkpoint_version
+    from model.network import ONNX_FILE
+    from model.onnx_export import export_onnx
 
     previous = target.parent / PREVIOUS
     previous.mkdir(parents=True, exist_ok=True)
     staging = previous / ".installing"
     shutil.rmtree(staging, ignore_errors=True)
     shutil.copytree(new, staging)
+    if not (staging / ONNX_FILE).is_file():
+        export_onnx(staging)
     kept = None
     if target.exists():
         if (target / CALIBRATION_FILE).is_file() and not (staging / CALIBRATION_FILE).is_file():

@@ -223,7 +223,7 @@ def train(train_examples: list[dict], eval_sets: dict[str, list[dict]], output_d
     log(f"trained {step} steps ({step * batch_size / max(1, len(features)):.2f} epochs) in {train_minutes:.1f} min")
 
     model.eval()
-    labeller = Labeller(model, tokenizer)
+    labeller = Labeller.of_model(model, tokenizer)
     metrics = {name: evaluate_by_style(labeller, examples) for name, examples in eval_sets.items() if examples}
     summary = {
         "train_reports": len(train_examples), "train_windows": len(features), "steps": step,
