@@ -37,7 +37,7 @@ from tqdm import tqdm
 from nianbao import systems
 from nianbao.errors import InputError
 from nianbao.inputs import expand_inputs, output_names
-from nianbao.summary import BatchPage, load_plotting_in_background, record_digest, write_summary
+from nianbao.summary import BatchPage, record_digest, write_summary
 from nianbao.workers import Limits, parse_jobs
 from nianbao.writers import FORMATS, remove_stale_temporaries, write_collection, write_jsonl
 
@@ -207,7 +207,6 @@ def _run(args: argparse.Namespace, version: str, record_dir: Path) -> int:
             jobs.append(Job(index, path, record, digest))
 
     limits = Limits(args.timeout, args.max_memory)
-    load_plotting_in_background()
     failed = []  # (index, error) of the files that failed in parsing: listed in the inputs' order
     try:
         with state.appending(), tqdm(total=len(jobs), unit="report", desc="parsing", file=sys.stderr,

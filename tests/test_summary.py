@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import shutil
 
+import pytest
+
 from bs4 import BeautifulSoup
 
 from nianbao.cli import main
@@ -40,3 +42,22 @@ def test_the_summary_page_of_a_batch(tmp_path):
     assert [row.find("td").get_text() for row in years[1:]] == ["2020"]
     assert len(soup.find_all("svg")) == 2
     assert not soup.find_all("script") and not re.search(r"(src|href)=\"https?:", page)
+
+
+def test_the_charts_bars_are_to_scale():
+    from nianbao.summary import BatchPage, confidence_chart, requests_chart
+
+    page = BatchPage()
+    page.confidence.update({0.0: 3, 0.99: 12})
+    page.outcomes[2023].update({"granted": 40, "denied": 10})
+    page.received[2023] = 55
+    chart = confidence_chart(page)
+    heights = {bar.title: bar.height for bar in chart.bars}
+    assert heights["≥ 0.99: 12 reports"] == pytest.approx(4 * heights["≥ 0: 3 reports"]) and heights["≥ 0: 3 reports"] > 0
+    assert [label for _, label in chart.ticks] == ["0", "5", "10", "15"]  # 1, 2 or 5 times a power of ten
+    stacked = requests_chart(page)
+    granted, denied = stacked.bars
+    assert granted.height == pytest.approx(4 * denied.height) and denied.y + denied.height == pytest.approx(granted.y)
+    (_, _, received, _), = stacked.marks
+    assert received < denied.y  # 55 received, above the 50 answered
+    assert requests_chart(BatchPage()) is None
