@@ -18,9 +18,9 @@ import torch
 from transformers import AutoModelForTokenClassification
 
 from model.network import NETWORK_OUTPUTS, ONNX_FILE
-from nianbao.paths import MODEL_DIR
 from model.onnx_network import WEIGHTS_DIGEST, OnnxNetwork, weights_digest
 from model.torch_network import ReadingHead, TorchNetwork
+from nianbao.paths import MODEL_DIR
 
 OPSET = 17
 TOLERANCE = 1e-4  # largest difference in any output probability that the export accepts

@@ -7,9 +7,9 @@ from pathlib import Path
 import numpy as np
 import onnxruntime
 
+from model.checkpoint_files import WEIGHTS_FILE
 from model.network import ONNX_FILE, checkpoint_labels
 
-WEIGHTS_FILE = "model.safetensors"
 WEIGHTS_DIGEST = "weights_sha256"  # the graph's metadata: which weights it was exported from
 
 

@@ -16,7 +16,8 @@ class ReadingHead(torch.nn.Module):
     def __init__(self, model):
         super().__init__()
         self.model = model
-        tags = ValueTags.of({int(index): label for index, label in model.config.id2label.items()})
+        self.id2label = {int(index): label for index, label in model.config.id2label.items()}
+        tags = ValueTags.of(self.id2label)
         self.register_buffer("begin_ids", torch.tensor(tags.begin, dtype=torch.long), persistent=False)
         self.register_buffer("inside_ids", torch.tensor(tags.inside, dtype=torch.long), persistent=False)
 
@@ -34,7 +35,7 @@ class TorchNetwork:
     def __init__(self, model):
         self.model = model.eval()
         self.head = ReadingHead(self.model).eval()
-        self.id2label = {int(index): label for index, label in model.config.id2label.items()}
+        self.id2label = self.head.id2label
         self.max_length = model.config.max_position_embeddings
 
     @classmethod

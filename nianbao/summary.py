@@ -38,6 +38,7 @@ OUTCOMES = (("granted", ("granted",)), ("partly granted", ("partial",)), ("denie
             ("unable to provide", ("unable_",)), ("not processed", ("rejected_",)), ("other", ("other",)),
             ("carried forward", ("carry_forward",)))
 OUTCOME_COLOURS = ("#2e7d32", "#81c784", "#c62828", "#f9a825", "#6d4c41", "#9e9e9e", "#1565c0")
+LEGEND_WIDTH = 142  # pixels right of a chart's plot area that hold its legend
 CONFIDENCE_COLOURS = ("#c62828", "#ef6c00", "#f9a825", "#9ccc65", "#66bb6a", "#2e7d32")
 
 
@@ -176,6 +177,15 @@ class Chart:
     def plot_height(self) -> int:
         return self.height - self.top - self.bottom
 
+    @property
+    def right(self) -> int:
+        """The plot area's right edge: a margin, and the legend's column to the right of it if there is one."""
+        return self.width - 8 - (LEGEND_WIDTH if self.legend else 0)
+
+    @property
+    def plot_width(self) -> int:
+        return self.right - self.left
+
     def scale(self, largest: float) -> Callable[[float], float]:
         """Set the ticks for values up to ``largest`` (1, 2 or 5 times a power of ten apart); value -> y."""
         step = _tick_step(largest)
@@ -201,7 +211,7 @@ def confidence_chart(page: BatchPage) -> Chart:
     chart = Chart(width=440, height=230, x_title="least confident printed field of the report", y_title="reports")
     counts = [page.confidence[edge] for edge in CONFIDENCE_BINS]
     y = chart.scale(max(counts))
-    slot = (chart.width - chart.left - 8) / len(counts)
+    slot = chart.plot_width / len(counts)
     for index, (edge, count, colour) in enumerate(zip(CONFIDENCE_BINS, counts, CONFIDENCE_COLOURS)):
         x = chart.left + slot * index + slot * 0.15
         label = f"≥ {edge:g}"
@@ -220,8 +230,7 @@ def requests_chart(page: BatchPage) -> Chart | None:
         label for label, _ in OUTCOMES])))
     totals = [sum(page.outcomes[year][label] for label, _ in OUTCOMES) for year in years]
     y = chart.scale(max([*totals, *(page.received[year] for year in years)]))
-    plot_width = chart.width - chart.left - 150  # the legend on the right
-    slot = plot_width / len(years)
+    slot = chart.plot_width / len(years)
     for index, year in enumerate(years):
         x, width, stacked = chart.left + slot * index + slot * 0.2, slot * 0.6, 0.0
         for (label, _), colour in zip(OUTCOMES, OUTCOME_COLOURS):
