@@ -20,13 +20,19 @@ from tokenizers import Tokenizer
 from nianbao.text import CELL_BORDERS
 
 
-# A prose line: long, few digits, none of the separators a table line is laid out with.  Reports put
-# their tables between paragraphs like "2020年，我区主要依托政府网站…发布政府信息4050条…"; skipping those
-# lines saves about a third of the seeds' text.  Lines past PROSE_MAX_CHARS are never skipped: a
-# scraped report glued into one line (data/real-unlabelled) is table and prose at once.
+# A prose line: long, few digits, none of the separators a table line is laid out with, no run of
+# numbers a table row prints.  Reports put their tables between paragraphs like "2020年，我区主要依托政府网站…
+# 发布政府信息4050条…"; skipping those lines saves about a third of the seeds' text.  A line past
+# PROSE_MAX_CHARS is a scraped report glued into one line (Pingtan's pages, data/real-unlabelled), table and
+# prose at once: it is cut at its sentence ends and each sentence judged as a line, which takes out about
+# half of such a report's text.
 PROSE_MIN_CHARS = 40
 PROSE_MAX_CHARS = 800
 PROSE_MAX_DIGIT_SHARE = 0.1
+SENTENCE_END = re.compile(r"(?<=[。！？])")
+# Three numbers apart by spaces ("0 0 0", a row's cells) or six digits glued ("申请数量217100"): a table row,
+# however few digits the text around it has (section 四's row of zeros under its long headers).
+TABLE_NUMBERS = re.compile(r"\d+(?:\.\d+)?(?:\s+\d+(?:\.\d+)?){2,}|\d{6,}")
 TABLE_LAYOUT = re.compile(rf"\t|[{re.escape(CELL_BORDERS)}]|   ")  # a tab, a cell border, a column gap
 
 
@@ -80,25 +86,37 @@ def encode_text(tokenizer, text: str) -> EncodedText:
 
 
 def is_prose_line(line: str) -> bool:
-    """Whether a line of normalised text is a paragraph of prose, which holds no table cell."""
+    """Whether a line of normalised text (or a sentence of a glued one) is prose, which holds no table cell."""
     stripped = line.strip()
-    if not PROSE_MIN_CHARS <= len(stripped) <= PROSE_MAX_CHARS or TABLE_LAYOUT.search(stripped):
+    if not PROSE_MIN_CHARS <= len(stripped) <= PROSE_MAX_CHARS:
+        return False
+    if TABLE_LAYOUT.search(stripped) or TABLE_NUMBERS.search(stripped):
         return False
     return sum(char.isdigit() for char in stripped) < PROSE_MAX_DIGIT_SHARE * len(stripped)
+
+
+def _pieces(text: str):
+    """``(start, end, piece)`` for every line of ``text`` (its newline included), a line past PROSE_MAX_CHARS
+    cut at its sentence ends."""
+    position = 0
+    for line in text.split("\n"):
+        pieces = SENTENCE_END.split(line) if len(line.strip()) > PROSE_MAX_CHARS else [line]
+        for index, piece in enumerate(pieces):
+            end = position + len(piece) + (index == len(pieces) - 1)
+            yield position, end, piece
+            position = end
 
 
 def table_regions(text: str) -> list[tuple[int, int]]:
     """``[start, end)`` character ranges of ``text`` left after dropping prose lines (runs of kept lines merged)."""
     regions: list[tuple[int, int]] = []
-    position = 0
-    for line in text.split("\n"):
-        end = position + len(line) + 1
-        if not is_prose_line(line):
-            if regions and regions[-1][1] == position:
-                regions[-1] = (regions[-1][0], end)
-            else:
-                regions.append((position, end))
-        position = end
+    for start, end, piece in _pieces(text):
+        if is_prose_line(piece):
+            continue
+        if regions and regions[-1][1] == start:
+            regions[-1] = (regions[-1][0], end)
+        else:
+            regions.append((start, end))
     return [(start, min(end, len(text))) for start, end in regions]
 
 

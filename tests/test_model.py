@@ -402,6 +402,23 @@ def test_prose_lines_are_skipped_and_table_lines_read():
     assert (reading.probs > 0).all()
 
 
+def test_a_report_glued_into_one_line_is_read_sentence_by_sentence():
+    """A scraped page glued into one line keeps its tables and loses its prose, sentence by sentence."""
+    prose = ("本报告包括总体情况、主动公开政府信息情况、收到和处理政府信息公开申请情况等六个部分。"
+             "对于主动公开的政府信息，主要通过政府门户网站、办公场所的宣传栏、电视广播等媒介发布公开。") * 6
+    active = "二、主动公开政府信息情况 信息内容本年制发件数本年废止件数现行有效件数规章 000行政规范性文件693665"
+    # Section 四 with every cell 0: few digits under long headers, kept for its row of numbers.
+    review = ("四、因政府信息公开申请行政复议、行政诉讼情况（本部分所列数据为本年度因政府信息公开申请提起行政复议和行政诉讼的情况）"
+              "行政复议 行政诉讼 结果维持 结果纠正 其他结果 尚未审结 总计 "
+              "未经复议直接起诉 复议后起诉 结果维持 结果纠正 其他结果 尚未审结 总计 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0。")
+    line = prose + active + "。" + prose + review + prose
+    assert len(line) > 800
+    kept = "".join(line[start:end] for start, end in table_regions(line))
+    assert active in kept and review in kept
+    assert "宣传栏" not in kept.replace(active, "").replace(review, "")
+    assert len(kept) < len(line) / 3
+
+
 def test_training_windows_leave_out_prose_like_inference():
     paragraph = "持续夯实政府信息发布协调机制建设，确保政府信息公开工作顺利进行。建立切实可行的政府信息发布保密审查制度。"
     base = section_two(("1", "2", "3"), ("4", "5", "6"))
