@@ -120,19 +120,36 @@ def table_regions(text: str) -> list[tuple[int, int]]:
     return [(start, min(end, len(text))) for start, end in regions]
 
 
-def kept_tokens(text: str, offsets: list[tuple[int, int]], skip_prose: bool = True) -> list[int]:
+def kept_tokens(text: str, offsets: list[tuple[int, int]], skip_prose: bool = True,
+                within: list[tuple[int, int]] | None = None, fill: int = 0) -> list[int]:
     """Indices of the tokens the model reads: those in the table regions of ``text`` or, unless ``skip_prose``, all.
 
     ``offsets`` are the tokens' character spans (``EncodedText.offsets``).  Windows are cut from this
     sequence with the prose taken out, so a window is full of table lines and a section heading still sits
     next to the table that follows its paragraph.  Training and inference both read these, so the model
     never spends a step on prose it will not see.
+
+    ``within``: sorted ``[start, end)`` character ranges (tables the model is asked about), each read with
+    the kept tokens around it up to ``fill`` tokens: a table shorter than a window is read amid the lines
+    either side of it, as in a window of the whole text, never alone in a window mostly padding.
     """
-    if not skip_prose:
-        return list(range(len(offsets)))
+    regions = table_regions(text) if skip_prose else [(0, len(text))]
     starts = [start for start, _ in offsets]
-    return [index for start, end in table_regions(text)
-            for index in range(bisect_left(starts, start), bisect_left(starts, end))]
+    kept = [index for start, end in regions for index in range(bisect_left(starts, start), bisect_left(starts, end))]
+    if within is None:
+        return kept
+    kept_starts = [starts[index] for index in kept]
+    runs: list[list[int]] = []
+    for first, last in within:
+        begin, end = bisect_left(kept_starts, first), bisect_left(kept_starts, last)
+        length = max(fill, end - begin)
+        begin = max(0, min(begin - (length - (end - begin)) // 2, len(kept) - length))
+        end = min(len(kept), begin + length)
+        if runs and begin <= runs[-1][1]:
+            runs[-1][1] = max(runs[-1][1], end)
+        elif begin < end:
+            runs.append([begin, end])
+    return [kept[position] for begin, end in runs for position in range(begin, end)]
 
 
 def window_bounds(n_tokens: int, max_length: int, stride: int) -> list[tuple[int, int]]:

@@ -122,10 +122,14 @@ class Labeller:
             raise ValueError("a model not loaded from a checkpoint has no version")
         return checkpoint_version(self.checkpoint)
 
-    def predict_tokens(self, text: str) -> TokenPredictions:
-        """Predict a label for every token of ``text``, window by window, keeping the most central window's."""
+    def predict_tokens(self, text: str, within: list[tuple[int, int]] | None = None) -> TokenPredictions:
+        """Predict a label for every token of ``text`` (of the character ranges ``within``, where given),
+        window by window, keeping the most central window's."""
         encoded = encode_text(self.tokenizer, text)
-        kept = np.array(kept_tokens(text, encoded.offsets, self.skip_prose), dtype=np.int64)
+        # A short table asked about alone is read amid the text around it, half a window in all, not alone
+        # in a window of padding (benchmarks/settled_reports.py: it reads glued rows as the whole text does).
+        kept = np.array(kept_tokens(text, encoded.offsets, self.skip_prose, within, fill=(self.max_length - 2) // 2),
+                        dtype=np.int64)
         ids = [encoded.ids[index] for index in kept]
         n_tokens = len(encoded.ids)
         # Tokens not read stay "O" (id 0) with probability 0.  The key mass stays float32: converting the
@@ -164,9 +168,10 @@ class Labeller:
         """The value cells of a report (``by="model"``), offsets into ``doc.norm``, each key at most once.
 
         ``facts``, what the rule layer knows of the report's tables (``nianbao.contracts.TableFacts``), limit
-        the keys and where each may lie, and let decoding re-cut glued runs by the table's sums.
+        the keys, where each may lie and what text is read, and let decoding re-cut glued runs by the
+        table's sums.
         """
-        predictions = self.predict_tokens(doc.norm)
+        predictions = self.predict_tokens(doc.norm, None if facts.read is None else list(facts.read))
         if self.scheme == "roles":
             return self._placed_cells(doc, predictions, facts)
         allowed = None if facts.keys is None else np.isin(self.field_keys, list(facts.keys))
@@ -211,10 +216,11 @@ class Labeller:
 
 
 class CellsOnce:
-    """A labeller that labels each document (by ``doc.source``) once and hands out copies of its cells.
+    """A labeller that labels each document (by ``doc.source`` and the text read, ``TableFacts.read``) once
+    and hands out copies of its cells.
 
-    Scoring the model and the hybrid systems side by side reads the same model cells twice; this halves
-    the model's work in ``evaluate --compare``, the gate and the calibration.
+    Scoring the model and the hybrid systems side by side reads the same model cells twice where the rules
+    settle no section; this spares that work in ``evaluate --compare``, the gate and the calibration.
     """
 
     def __init__(self, labeller):
@@ -222,6 +228,7 @@ class CellsOnce:
         self.checkpoint = labeller.checkpoint
 
     def label(self, doc: Document, facts: TableFacts = TableFacts()) -> list[Cell]:
-        if doc.source not in self.cells:
-            self.cells[doc.source] = self.labeller.label(doc, facts)
-        return [replace(cell) for cell in self.cells[doc.source]]
+        key = doc.source, None if facts.read is None else tuple(facts.read)
+        if key not in self.cells:
+            self.cells[key] = self.labeller.label(doc, facts)
+        return [replace(cell) for cell in self.cells[key]]

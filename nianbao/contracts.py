@@ -52,8 +52,10 @@ class TableFacts:
     lies there, never in the prose before or in another table.  ``readings_for`` and ``balance``: the
     cuts of a glued run that a printed row allows, and how well cells keep the table's equations.
     ``printed_rows``: every table row found, with its keys and where it is printed, what a model of the
-    ``roles`` labels maps its cells onto (``model.placement``).  Every fact is optional: without them the
-    model's labels stand alone (and a ``roles`` model names no field).
+    ``roles`` labels maps its cells onto (``model.placement``).  ``read``: the ``[start, end)`` character
+    ranges a labeller need read, the tables of the sections the rules left to it (None: the whole text).
+    Every fact is optional: without them the model's labels stand alone (and a ``roles`` model names no
+    field).
     """
 
     keys: Iterable[str] | None = None
@@ -61,6 +63,7 @@ class TableFacts:
     readings_for: ReadingsFor | None = None
     balance: Balance | None = None
     printed_rows: Sequence[PrintedRows] | None = None
+    read: Sequence[tuple[int, int]] | None = None
 
 
 class Labeller(Protocol):

@@ -8,7 +8,9 @@ sentence instead of a table, a report without tables.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+
 from nianbao.contracts import PrintedRows, TableFacts
 from nianbao.records import Cell
 from nianbao.schema import load_schema
@@ -60,14 +62,18 @@ class RuleLabels:
         """The keys of the sections that print no table."""
         return {key for section in self.tableless for key in self.variant.section_keys(section)}
 
-    def table_rows(self) -> list[tuple[str, ...]]:
-        """The keys of every printed row of the sections that print a table (``Variant.rows``)."""
-        tableless = self.tableless_keys()
-        return [row for row in self.variant.rows if not tableless.intersection(row)]
+    def table_facts(self, sections: Iterable[str] | None = None) -> TableFacts:
+        """What a labeller is told of this report's tables (``nianbao.contracts.TableFacts``).
 
-    def table_facts(self) -> TableFacts:
-        """What a labeller is told of this report's tables (``nianbao.contracts.TableFacts``)."""
-        return table_facts(self.variant, self.key_regions(), self.printed_rows)
+        ``sections``: the table sections it is to read (default: every one), whose keys are then the only
+        ones its cells may take and whose tables all it need read.
+        """
+        facts = table_facts(self.variant, self.key_regions(), self.printed_rows)
+        if sections is None:
+            return facts
+        sections = [section for section in self.variant.spec.prefixes if section in set(sections)]
+        return replace(facts, keys=[key for section in sections for key in self.variant.section_keys(section)],
+                       read=sorted(self.regions[section] for section in sections if section in self.regions))
 
     def key_regions(self) -> dict[str, tuple[int, int]]:
         """For each key of a section found, where its table lies: its cells are there and nowhere else."""

@@ -11,7 +11,7 @@ import torch
 from transformers import AutoTokenizer, BertConfig, BertForTokenClassification
 
 from nianbao.variants import Variant
-from model.encoding import encode_text, table_regions, window_bounds
+from model.encoding import encode_text, kept_tokens, table_regions, window_bounds
 from nianbao.contracts import TableFacts
 from model.decoding import (ValueSpan, assign_keys, no_leading_zeros, printed_values, recut_glued_runs,
                             separated_numbers_whole, value_spans, whole_numbers)
@@ -417,6 +417,20 @@ def test_a_report_glued_into_one_line_is_read_sentence_by_sentence():
     assert active in kept and review in kept
     assert "宣传栏" not in kept.replace(active, "").replace(review, "")
     assert len(kept) < len(line) / 3
+
+
+def test_a_table_asked_about_is_read_amid_the_text_around_it():
+    text = "\n".join(["12345"] * 20)  # every line a table line, one token a character
+    offsets = [(i, i + 1) for i in range(len(text))]
+    assert kept_tokens(text, offsets, within=[(30, 40)]) == list(range(30, 40))
+    assert kept_tokens(text, offsets, within=[(30, 40)], fill=20) == list(range(25, 45))
+    assert kept_tokens(text, offsets, within=[(0, 4)], fill=20) == list(range(0, 20))  # no text before it
+    assert kept_tokens(text, offsets, within=[(110, 119)], fill=20) == list(range(99, 119))
+    assert kept_tokens(text, offsets, within=[(30, 40), (42, 50)], fill=20) == list(range(25, 56))  # one run
+    prose = "持续夯实政府信息发布协调机制建设，确保政府信息公开工作顺利进行，建立切实可行的政府信息发布保密审查制度。"
+    with_prose = "12345\n" + prose + "\n12345"
+    offsets = [(i, i + 1) for i in range(len(with_prose))]
+    assert [with_prose[i] for i in kept_tokens(with_prose, offsets, within=[(0, 3)], fill=8)] == list("12345\n12")
 
 
 def test_training_windows_leave_out_prose_like_inference():

@@ -3,9 +3,9 @@
     nianbao calibrate [--model CHECKPOINT] [--n 140] [--fit-seed 1001] [--check-seed 1002]
 
 Generates two disjoint sets of synthetic reports (every style; seeds never used in training), parses
-each with every system (a hybrid parse the rules settle counts as the rules'), records each field's
-evidence (``nianbao.confidence.field_features``) and whether its value equals the gold, fits one
-logistic regression per system on the first set, writes ``calibration.json`` into the checkpoint (the
+each with every system (a field of a section the rules settle in a hybrid parse counts as the rules'),
+records each field's evidence (``nianbao.confidence.field_features``) and whether its value equals the
+gold, fits one logistic regression per system on the first set, writes ``calibration.json`` into the checkpoint (the
 installed one unless ``--model`` names another), and prints the reliability table on the second set.
 """
 from __future__ import annotations
@@ -40,9 +40,9 @@ def evidence(n: int, seed: int, model: Labeller, systems=SYSTEMS) -> dict[str, t
         labeller = CellsOnce(model)  # model and hybrid share its cells
         for system in systems:
             parsed = parse_with_evidence(doc, system, labeller)
-            if parsed.decided_by != system:  # a hybrid parse the rules settled: calibrated as the rules'
-                continue
             for key, gold_value in gold.items():
+                if parsed.decided_by.get(key, system) != system:  # settled by the rules: calibrated as theirs
+                    continue
                 field = parsed.report.fields.get(key)
                 found[system][0].append(parsed.features[key] if field else [0.0] * len(FEATURES))
                 found[system][1].append(field is not None and same_value(gold_value, field.value))
