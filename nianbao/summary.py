@@ -42,6 +42,7 @@ LEGEND_WIDTH = 142  # pixels right of a chart's plot area that hold its legend
 CONFIDENCE_COLOURS = ("#c62828", "#ef6c00", "#f9a825", "#9ccc65", "#66bb6a", "#2e7d32")
 
 
+@lru_cache(maxsize=None)  # asked for every field of every record
 def outcome_of(key: str) -> str | None:
     """The outcome group of a field key, for the request table's total column only."""
     parts = key.split(".")

@@ -65,7 +65,7 @@ def _cell_chars() -> re.Pattern:
     return re.compile(r"[\d" + "".join(map(re.escape, marks)) + "]")
 
 
-@dataclass
+@dataclass(slots=True)
 class Slot:
     """One printed cell: ``spans`` (into ``norm``) of its numbers, of its empty mark, or none (blank)."""
 
@@ -73,7 +73,7 @@ class Slot:
     spans: list[tuple[int, int]] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)
 class GapCells:
     """The cells printed between two labels; ``glued`` when they touch a label with no separator at all."""
 

@@ -33,10 +33,11 @@ def cells_to_fields(doc: Document, variant: Variant, cells: list[Cell]) -> Mappe
     normalised cell text ("-").
     """
     keys = variant.keys
+    known = set(keys)
     chosen: dict[str, Cell] = {}
     warnings: list[str] = []
     for cell in cells:
-        if cell.key not in keys:
+        if cell.key not in known:
             warnings.append(f"{cell.key} ({cell.raw!r}) is not a field of template {variant.template}"
                             + (" with （六） as one row" if variant.collapsed else "") + "; cell dropped")
             continue

@@ -249,3 +249,32 @@ def test_a_system_that_cannot_load_stops_the_run_before_any_file(tmp_path, capsy
     assert parse(tmp_path / "a.txt", "--out", tmp_path / "out", "--system", "hybrid") == 2
     assert "--system hybrid: no model checkpoint installed" in capsys.readouterr().err
     assert CALLS == [] and not (tmp_path / "out").exists()
+
+
+def test_workers_are_forked_unless_a_model_runtime_is_loaded():
+    """The command's process forks its workers (it never runs the model); a process that has loaded a
+    runtime spawns them, as a fork of it would hang at its first forward pass."""
+    import subprocess
+    import sys
+
+    script = ("from nianbao.workers import start_method; print(start_method()); "
+              "import onnxruntime; print(start_method())")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert result.stdout.split() == ["fork", "spawn"]
+
+
+def test_forked_workers_read_with_the_model(tmp_path):
+    """A fresh ``nianbao parse`` with two forked workers: one report the rules settle, one the model reads."""
+    import subprocess
+    import sys
+
+    from nianbao.paths import REAL_DEV_DIR, SEEDS_DIR
+
+    seed = sorted(SEEDS_DIR.glob("*.txt"))[0]
+    unsettled = REAL_DEV_DIR / "reports" / "pingtan-2025.txt"
+    subprocess.run([sys.executable, "-m", "nianbao", "parse", str(seed), str(unsettled), "--out", str(tmp_path),
+                    "--workers", "2", "--no-progress"], check=True, capture_output=True, timeout=120)
+    record = json.loads((tmp_path / "pingtan-2025.json").read_text(encoding="utf-8"))
+    assert record["fields"]["active.normative.issued"]["value"] == 58
+    assert record["fields"]["active.normative.issued"]["by"] in ("model", "both")
+    assert json.loads((tmp_path / f"{seed.stem}.json").read_text(encoding="utf-8"))["fields"]
