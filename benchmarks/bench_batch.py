@@ -29,6 +29,7 @@ import psutil
 
 from nianbao.cli import main as nianbao
 from nianbao.paths import REAL_DEV_DIR, ROOT, SEEDS_DIR
+from nianbao.workers import POOL_JOIN_THREAD
 
 UNSETTLED = REAL_DEV_DIR / "reports" / "pingtan-2025.txt"  # glued rows the rules cannot cut alone: the model runs
 
@@ -135,10 +136,14 @@ def copy_round_robin(sources: list[Path], folder: Path, count: int) -> None:
 
 
 def run(inputs: list[Path], out: Path, system: str, workers: int, engine: str = "local") -> tuple[float, str]:
-    """Seconds one ``nianbao parse`` takes (a file that fails counts: the batch handled it) and its summary."""
+    """Seconds one ``nianbao parse`` takes, until its worker pool is gone (a file that fails counts: the batch
+    handled it), and its summary."""
     started = time.perf_counter()
     output = quietly(["parse", *map(str, inputs), "--out", str(out), "--system", system,
                       "--workers", str(workers), "--engine", engine, "--no-progress"])
+    for thread in threading.enumerate():  # the worker pool, joined beside the batch's last writes, is gone too
+        if thread.name == POOL_JOIN_THREAD:
+            thread.join()
     elapsed = time.perf_counter() - started
     return elapsed, output.splitlines()[0].removeprefix("nianbao parse: ").split(";")[0]
 

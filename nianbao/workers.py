@@ -36,6 +36,8 @@ from nianbao.summary import digest
 from nianbao.text import normalise
 from nianbao.writers import write_json
 
+POOL_JOIN_THREAD = "nianbao-pool-join"  # the thread that stops a batch's worker pool (``parse_jobs``)
+
 # A few lines of a report, parsed once when a worker starts: the rule layer's libraries are then in place
 # before the memory budget is measured from there.
 _WARM_UP_TEXT = "一、总体情况\n二、主动公开政府信息情况\n行政许可 | 1 | 0 | 1\n"
@@ -151,7 +153,7 @@ def parse_jobs(jobs: list, system: str, workers: int, limits: Limits) -> Iterato
         pool.stop()
         # Joining waits for the pool's manager thread to wake from its 0.1 s sleep; done beside the batch's
         # last writes (journal, summary page) instead of before them, and before the process exits.
-        threading.Thread(target=pool.join, name="nianbao-pool-join").start()
+        threading.Thread(target=pool.join, name=POOL_JOIN_THREAD).start()
 
 
 # Libraries whose threads and thread pools a forked copy of the process inherits in a state it hangs in:
