@@ -21,11 +21,11 @@ from nianbao.text import CELL_BORDERS
 
 
 # A prose line: long, few digits, none of the separators a table line is laid out with, no run of
-# numbers a table row prints.  Reports put their tables between paragraphs like "2020年，我区主要依托政府网站…
-# 发布政府信息4050条…"; skipping those lines saves about a third of the seeds' text.  A line past
-# PROSE_MAX_CHARS is a scraped report glued into one line (Pingtan's pages, data/real-unlabelled), table and
-# prose at once: it is cut at its sentence ends and each sentence judged as a line, which takes out about
-# half of such a report's text.
+# numbers a table row prints.  Reports put their tables between paragraphs like
+# "2020年，我区主要依托政府网站…发布政府信息4050条…"; skipping those lines saves about a third of the seeds'
+# text.  A line past PROSE_MAX_CHARS is a scraped report glued into one line (Pingtan's pages,
+# data/real-unlabelled), table and prose at once: it is cut at its sentence ends and each sentence judged
+# as a line, which takes out about half of such a report's text.
 PROSE_MIN_CHARS = 40
 PROSE_MAX_CHARS = 800
 PROSE_MAX_DIGIT_SHARE = 0.1

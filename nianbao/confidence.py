@@ -94,11 +94,8 @@ def load_calibration(checkpoint: str | Path | None = None) -> dict | None:
 def calibrated(system: str, features: list[float], calibration: dict) -> float:
     """P(right) for one field under ``system``'s fitted logistic regression."""
     fitted = calibration["systems"][system]
-    return _logistic(fitted["intercept"], fitted["coef"], features)
-
-
-def _logistic(intercept: float, coef: list[float], features: list[float]) -> float:
-    return 1.0 / (1.0 + math.exp(-(intercept + sum(map(operator.mul, coef, features)))))
+    score = fitted["intercept"] + sum(map(operator.mul, fitted["coef"], features))
+    return 1.0 / (1.0 + math.exp(-score))
 
 
 def apply_calibration(system: str, fields: dict[str, Field], features: dict[str, list[float]],
@@ -106,8 +103,6 @@ def apply_calibration(system: str, fields: dict[str, Field], features: dict[str,
     """Replace raw confidences by calibrated ones in place; False when ``calibration`` has none for ``system``."""
     if calibration is None or system not in calibration["systems"]:
         return False
-    fitted = calibration["systems"][system]
-    intercept, coef = fitted["intercept"], fitted["coef"]
     for key, field in fields.items():
-        field.confidence = round(_logistic(intercept, coef, features[key]), 6)
+        field.confidence = round(calibrated(system, features[key], calibration), 6)
     return True

@@ -136,8 +136,8 @@ def parse_jobs(jobs: list, system: str, workers: int, limits: Limits) -> Iterato
             yield job, parse_file(str(job.path), system, str(job.record))
         return
     waiting = deque(jobs)
-    pool = ProcessPool(max_workers=workers, initializer=_start_worker, context=multiprocessing.get_context(start_method()),
-                       initargs=(os.getpid(), system, _threads_per_worker(workers), limits.megabytes))
+    pool = ProcessPool(max_workers=workers, initializer=_start_worker,
+                       context=multiprocessing.get_context(start_method()), initargs=(os.getpid(), system, _threads_per_worker(workers), limits.megabytes))
     running: dict = {}
     try:
         while waiting or running:

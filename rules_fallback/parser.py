@@ -71,7 +71,8 @@ class RuleLabels:
         facts = table_facts(self.variant, self.key_regions(), self.printed_rows)
         if sections is None:
             return facts
-        sections = [section for section in self.variant.spec.prefixes if section in set(sections)]
+        wanted = set(sections)
+        sections = [section for section in self.variant.spec.prefixes if section in wanted]
         return replace(facts, keys=[key for section in sections for key in self.variant.section_keys(section)],
                        read=sorted(self.regions[section] for section in sections if section in self.regions))
 

@@ -5,8 +5,9 @@
 Generates two disjoint sets of synthetic reports (every style; seeds never used in training), parses
 each with every system (a field of a section the rules settle in a hybrid parse counts as the rules'),
 records each field's evidence (``nianbao.confidence.field_features``) and whether its value equals the
-gold, fits one logistic regression per system on the first set, writes ``calibration.json`` into the checkpoint (the
-installed one unless ``--model`` names another), and prints the reliability table on the second set.
+gold, fits one logistic regression per system on the first set, writes ``calibration.json`` into the
+checkpoint (the installed one unless ``--model`` names another), and prints the reliability table on the
+second set.
 """
 from __future__ import annotations
 
